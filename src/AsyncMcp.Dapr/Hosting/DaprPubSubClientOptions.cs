@@ -1,0 +1,39 @@
+using AsyncMcp.Dapr.Wire;
+
+namespace AsyncMcp.Dapr.Hosting;
+
+/// <summary>Options of MCP clients that reach a server over Dapr pub/sub.</summary>
+public sealed class DaprPubSubClientOptions
+{
+    /// <summary>The Dapr app-id of this client; written as <c>source</c> on every event it publishes.
+    /// Defaults to the <c>APP_ID</c> environment variable that <c>dapr run</c> sets.</summary>
+    public string? AppId { get; set; } = Environment.GetEnvironmentVariable("APP_ID");
+
+    /// <summary>The Dapr pub/sub component used both ways. Default: <c>pubsub</c>.</summary>
+    public string PubSubName { get; set; } = "pubsub";
+
+    /// <summary>The server's request topic. Default: <c>mcp-requests</c>.</summary>
+    public string ServerTopic { get; set; } = "mcp-requests";
+
+    /// <summary>The topic this client instance receives replies on. It must be read by this instance only
+    /// (see <c>docs/protocol.md</c>). Default: <c>mcp-replies-{AppId}</c>.</summary>
+    public string? ReplyTopic { get; set; }
+
+    /// <summary>The HTTP route the sidecar delivers replies to. Default: <c>/mcp/pubsub/replies</c>.</summary>
+    public string Route { get; set; } = "/mcp/pubsub/replies";
+
+    /// <summary>Whether the reply route is announced through <c>/dapr/subscribe</c>. Default: <see langword="true"/>.</summary>
+    public bool SubscribeProgrammatically { get; set; } = true;
+
+    /// <summary>The largest encoded event accepted or sent, in bytes. Default: <see cref="WireLimits.DefaultMaxMessageBytes"/>.</summary>
+    public int MaxMessageBytes { get; set; } = WireLimits.DefaultMaxMessageBytes;
+
+    /// <summary>
+    /// How long a client waits for the answer to its <c>server/discover</c> probe before it falls back to
+    /// <c>initialize</c>. A queue adds latency that the MCP SDK's 5-second default does not allow for. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan DiscoverProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The reply topic in effect.</summary>
+    internal string EffectiveReplyTopic => ReplyTopic ?? $"mcp-replies-{AppId}";
+}

@@ -1,0 +1,59 @@
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Transports;
+using Dapr;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the Dapr subscription endpoints of MCP servers and clients.</summary>
+public static class DaprPubSubEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the endpoint the sidecar delivers MCP requests to (<see cref="DaprPubSubServerOptions.Route"/>) and, unless
+    /// <see cref="DaprPubSubServerOptions.SubscribeProgrammatically"/> is off, declares its topic subscription with its
+    /// dead-letter topic. The endpoint reads the whole CloudEvent, so do not put <c>UseCloudEvents()</c> in front of it.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint builder.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapMcpPubSub(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubServerOptions>>().Value;
+        var endpoint = endpoints.ServiceProvider.GetRequiredService<PubSubRequestEndpoint>();
+        var builder = endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
+        if (options.SubscribeProgrammatically)
+        {
+            builder.WithTopic(new TopicOptions
+            {
+                PubsubName = options.PubSubName,
+                Name = options.Topic,
+                DeadLetterTopic = options.DeadLetterTopic,
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the endpoint the sidecar delivers replies to (<see cref="DaprPubSubClientOptions.Route"/>) and, unless
+    /// <see cref="DaprPubSubClientOptions.SubscribeProgrammatically"/> is off, declares the reply topic subscription.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint builder.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapMcpPubSubReplies(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubClientOptions>>().Value;
+        var endpoint = endpoints.ServiceProvider.GetRequiredService<PubSubReplyEndpoint>();
+        var builder = endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
+        if (options.SubscribeProgrammatically)
+        {
+            builder.WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = options.EffectiveReplyTopic });
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,39 @@
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Sessions;
+using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Wire;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Dapr pub/sub transport to an MCP server.</summary>
+public static class DaprPubSubMcpServerBuilderExtensions
+{
+    /// <summary>
+    /// Serves the MCP server's tools, resources and prompts to clients that publish to a Dapr pub/sub topic.
+    /// Map the subscription endpoint with <c>app.MapMcpPubSub()</c> and announce it with <c>app.MapSubscribeHandler()</c>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
+    /// <param name="configure">Sets the options; they are validated when the app starts.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IMcpServerBuilder WithDaprPubSubTransport(this IMcpServerBuilder builder, Action<DaprPubSubServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<DaprPubSubServerOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprPubSubServerOptions>, DaprPubSubServerOptionsValidator>());
+        services.AddDaprClient();
+        services.TryAddSingleton<McpEnvelopeCodec>();
+        services.TryAddSingleton<McpEventPublisher>();
+        services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
+        services.TryAddSingleton<PubSubRequestEndpoint>();
+        return builder;
+    }
+}

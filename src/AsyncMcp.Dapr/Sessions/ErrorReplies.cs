@@ -1,0 +1,39 @@
+using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Wire;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Sessions;
+
+/// <summary>Answers a request that no session can take with a JSON-RPC error at its reply address.</summary>
+internal sealed class ErrorReplies(McpEventPublisher publisher, string appId, ILogger logger)
+{
+    /// <summary>Sends the error when the message is a request with a reply address; other messages have nobody to answer.</summary>
+    public async Task SendAsync(McpEnvelope envelope, int code, string message, CancellationToken cancellationToken)
+    {
+        if (envelope.Message is not JsonRpcRequest request || envelope.ReplyTo is not { } replyTo)
+        {
+            return;
+        }
+
+        var reply = new McpEnvelope
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Source = appId,
+            SessionId = envelope.SessionId,
+            Connection = envelope.Connection,
+            TraceParent = envelope.TraceParent,
+            Message = new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = code, Message = message } },
+        };
+
+        try
+        {
+            await publisher.PublishAsync(replyTo.Component, replyTo.Target, publisher.Encode(reply), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ErrorReplyFailed(logger, ex, envelope.Id);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace AsyncMcp.Dapr.Transports;
+
+/// <summary>Source-generated log messages of the transports.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Session {SessionId}: an outgoing message of {Size} bytes exceeds the wire limit of {Limit} bytes.")]
+    public static partial void OutgoingTooLarge(ILogger logger, string? sessionId, int size, int limit);
+
+    [LoggerMessage(1002, LogLevel.Error, "Dropped event {EventId} from {Source}: {Error}: {Detail}")]
+    public static partial void DroppedPoisonEvent(ILogger logger, string? eventId, string? source, string error, string? detail);
+
+    [LoggerMessage(1003, LogLevel.Error, "Dropped an event of more than {Limit} bytes without reading it.")]
+    public static partial void DroppedUnreadableEvent(ILogger logger, int limit);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Event {EventId} will be redelivered: {Reason}")]
+    public static partial void RetryingEvent(ILogger logger, string? eventId, string reason);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Dropped reply {EventId} for connection {Connection}, which is not open in this process.")]
+    public static partial void ReplyForUnknownConnection(ILogger logger, string eventId, string? connection);
+
+    [LoggerMessage(1006, LogLevel.Debug, "Ignored duplicate delivery of event {EventId}.")]
+    public static partial void DuplicateEvent(ILogger logger, string eventId);
+
+    [LoggerMessage(1007, LogLevel.Error, "Could not publish event {EventId} to the dead-letter topic {Topic}.")]
+    public static partial void DeadLetterFailed(ILogger logger, Exception exception, string? eventId, string topic);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Could not send the session close event for session {SessionId}.")]
+    public static partial void CloseFailed(ILogger logger, Exception exception, string sessionId);
+}

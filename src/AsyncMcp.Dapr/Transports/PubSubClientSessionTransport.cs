@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using AsyncMcp.Dapr.Wire;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Transports;
+
+/// <summary>
+/// One client connection: publishes the client's messages to the server topic and receives, through the
+/// <see cref="PubSubReplyRouter"/>, everything the server sends back. The session id arrives with the answer to
+/// <c>initialize</c> and is attached to every later message.
+/// </summary>
+internal sealed class PubSubClientSessionTransport : TransportBase
+{
+    private readonly McpEventPublisher _publisher;
+    private readonly PubSubReplyRouter _router;
+    private readonly string _appId;
+    private readonly string _pubSubName;
+    private readonly string _serverTopic;
+    private readonly ReplyAddress _replyTo;
+    private readonly int _maxMessageBytes;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    public PubSubClientSessionTransport(
+        McpEventPublisher publisher,
+        PubSubReplyRouter router,
+        string appId,
+        string pubSubName,
+        string serverTopic,
+        ReplyAddress replyTo,
+        int maxMessageBytes,
+        ILoggerFactory loggerFactory)
+        : base("dapr-pubsub-client", loggerFactory)
+    {
+        _publisher = publisher;
+        _router = router;
+        _appId = appId;
+        _pubSubName = pubSubName;
+        _serverTopic = serverTopic;
+        _replyTo = replyTo;
+        _maxMessageBytes = maxMessageBytes;
+        _logger = loggerFactory.CreateLogger<PubSubClientSessionTransport>();
+        Connection = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        _router.Register(this);
+        SetConnected();
+    }
+
+    /// <summary>The id of this connection, carried in <see cref="McpCloudEventAttributes.Connection"/>.</summary>
+    public string Connection { get; }
+
+    /// <inheritdoc />
+    public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
+    {
+        var bytes = _publisher.Encode(new McpEnvelope
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Source = _appId,
+            SessionId = SessionId,
+            ReplyTo = _replyTo,
+            Connection = Connection,
+            TraceParent = McpEventPublisher.CurrentTraceParent(),
+            Message = message,
+        });
+
+        if (bytes.Length > _maxMessageBytes)
+        {
+            throw new InvalidOperationException(
+                $"The message is {bytes.Length} bytes, larger than the wire limit of {_maxMessageBytes} bytes.");
+        }
+
+        await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
+    }
+
+    /// <summary>Takes one message from the server.</summary>
+    public Task ReceiveAsync(McpEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (SessionId is null && envelope.SessionId is not null)
+        {
+            SessionId = envelope.SessionId;
+        }
+
+        return WriteMessageAsync(envelope.Message!, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _router.Unregister(this);
+        if (SessionId is { } sessionId)
+        {
+            try
+            {
+                // Tell the server now rather than letting the session wait for its idle timeout.
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                var close = _publisher.Encode(new McpEnvelope
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Source = _appId,
+                    Type = McpCloudEventTypes.SessionClose,
+                    SessionId = sessionId,
+                    ReplyTo = _replyTo,
+                    Connection = Connection,
+                });
+                await _publisher.PublishAsync(_pubSubName, _serverTopic, close, timeout.Token);
+            }
+            catch (Exception ex)
+            {
+                Log.CloseFailed(_logger, ex, sessionId);
+            }
+        }
+
+        SetDisconnected();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Sessions;
+using AsyncMcp.Dapr.Wire;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AsyncMcp.Dapr.Transports;
+
+/// <summary>
+/// The subscription endpoint of an MCP server: decodes each delivered CloudEvent, hands it to the session host, and
+/// answers the sidecar with SUCCESS only once the message is handed over, RETRY on a transient failure, and DROP
+/// (after a copy to the dead-letter topic) for an event that can never be processed.
+/// </summary>
+internal sealed class PubSubRequestEndpoint(
+    IMcpSessionHost host,
+    McpEventPublisher publisher,
+    IOptions<DaprPubSubServerOptions> options,
+    ILogger<PubSubRequestEndpoint> logger)
+{
+    private readonly DaprPubSubServerOptions _options = options.Value;
+    private readonly ErrorReplies _errors = new(publisher, options.Value.AppId!, logger);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        var status = await ProcessAsync(context.Request, cancellationToken);
+        await DeliveryResponse.WriteAsync(context, status);
+    }
+
+    private async Task<DeliveryStatus> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // Bodies up to four times the limit are still read, so that the sender of an oversized request gets an error.
+        var readLimit = (_options.MaxMessageBytes + WireLimits.DeliveryOverheadBytes) * 4;
+        var body = await DeliveryResponse.ReadBodyAsync(request, readLimit, cancellationToken);
+        if (body is not { } bytes)
+        {
+            Log.DroppedUnreadableEvent(logger, readLimit);
+            return DeliveryStatus.Drop;
+        }
+
+        var decoded = publisher.Codec.Decode(bytes, _options.MaxMessageBytes);
+        if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is null)
+        {
+            decoded = DecodeResult.Fail(WireError.MissingAttribute, $"The event has no {McpCloudEventAttributes.ReplyTo} attribute.", decoded.Envelope);
+        }
+
+        if (decoded.Error != WireError.None)
+        {
+            return await RejectAsync(bytes, decoded, cancellationToken);
+        }
+
+        var envelope = decoded.Envelope!;
+        return envelope.Type == McpCloudEventTypes.SessionClose
+            ? await host.CloseAsync(envelope, cancellationToken)
+            : await host.DispatchAsync(envelope, cancellationToken);
+    }
+
+    private async Task<DeliveryStatus> RejectAsync(ReadOnlyMemory<byte> body, DecodeResult decoded, CancellationToken cancellationToken)
+    {
+        var envelope = decoded.Envelope;
+        Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.Source, decoded.Error.ToString(), decoded.Detail);
+        try
+        {
+            if (decoded.Error == WireError.TooLarge && envelope is not null)
+            {
+                // The oversized request is not read, but its sender learns why it will never be answered.
+                await _errors.SendAsync(WithRequestId(envelope, body), McpWireErrorCodes.MessageTooLarge,
+                    $"The request is {body.Length} bytes, larger than the wire limit of {_options.MaxMessageBytes} bytes.", cancellationToken);
+            }
+            else if (_options.DeadLetterTopic is { } deadLetterTopic)
+            {
+                await publisher.PublishAsync(_options.PubSubName, deadLetterTopic, body, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The event must not vanish: let the sidecar deliver it again.
+            Log.DeadLetterFailed(logger, ex, envelope?.Id, _options.DeadLetterTopic ?? "(error reply)");
+            return DeliveryStatus.Retry;
+        }
+
+        return DeliveryStatus.Drop;
+    }
+
+    // Reads only the "id" and "method" of an oversized JSON-RPC request, so that it can be answered.
+    private static McpEnvelope WithRequestId(McpEnvelope envelope, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object &&
+                data.TryGetProperty("id", out var id) && data.TryGetProperty("method", out var method))
+            {
+                var request = new ModelContextProtocol.Protocol.JsonRpcRequest
+                {
+                    Id = id.ValueKind == JsonValueKind.Number
+                        ? new ModelContextProtocol.Protocol.RequestId(id.GetInt64())
+                        : new ModelContextProtocol.Protocol.RequestId(id.GetString() ?? string.Empty),
+                    Method = method.GetString() ?? string.Empty,
+                };
+                return new McpEnvelope
+                {
+                    Id = envelope.Id,
+                    Source = envelope.Source,
+                    SessionId = envelope.SessionId,
+                    ReplyTo = envelope.ReplyTo,
+                    Connection = envelope.Connection,
+                    TraceParent = envelope.TraceParent,
+                    Message = request,
+                };
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return envelope;
+    }
+}

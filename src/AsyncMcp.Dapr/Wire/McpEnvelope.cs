@@ -1,0 +1,31 @@
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Wire;
+
+/// <summary>One MCP message as it travels in a CloudEvent: the JSON-RPC message and its routing attributes.</summary>
+public sealed class McpEnvelope
+{
+    /// <summary>The CloudEvent <c>id</c>: unique per message and kept across redeliveries; the de-duplication key.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The CloudEvent <c>source</c>: the Dapr app-id of the publisher.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The CloudEvent <c>type</c>: one of <see cref="McpCloudEventTypes"/>.</summary>
+    public string Type { get; init; } = McpCloudEventTypes.Message;
+
+    /// <summary>The MCP session id, or <see langword="null"/> for <c>initialize</c> and sessionless messages.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Where answers to this message go; required on messages from clients.</summary>
+    public ReplyAddress? ReplyTo { get; init; }
+
+    /// <summary>The client connection the message belongs to.</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the message, if any.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The JSON-RPC message; <see langword="null"/> only for <see cref="McpCloudEventTypes.SessionClose"/>.</summary>
+    public JsonRpcMessage? Message { get; init; }
+}
