@@ -1,0 +1,25 @@
+using AsyncMcp.Dapr.Transports;
+
+namespace AsyncMcp.Dapr.Client;
+
+/// <summary>Builds the sample client app: a small web app (the sidecar delivers replies to it) that runs the demo.</summary>
+public static class ClientApp
+{
+    /// <summary>Builds the app.</summary>
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="configure">Changes to the builder before services are added, e.g. a test's Dapr endpoints.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddMcpPubSubClient(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+        builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        app.MapSubscribeHandler();
+        app.MapMcpPubSubReplies();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using AsyncMcp.Dapr.Server;
+
+await ServerApp.Build(args).RunAsync();

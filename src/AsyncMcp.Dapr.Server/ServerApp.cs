@@ -1,0 +1,48 @@
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Server;
+
+/// <summary>Builds the sample server app; used by <c>Program</c> and by in-process tests.</summary>
+public static class ServerApp
+{
+    /// <summary>The server's name in <c>serverInfo</c>.</summary>
+    public const string Name = "asyncmcp-dapr-sample-server";
+
+    /// <summary>Builds the app.</summary>
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="configure">Changes to the builder before services are added, e.g. a test's Dapr endpoints.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.Configure<SampleServerOptions>(builder.Configuration.GetSection("SampleServer"));
+        builder.Services
+            .AddMcpServer(options => options.ServerInfo = new Implementation { Name = Name, Version = "1.0.0" })
+            .WithTools<SampleTools>()
+            .WithResources<SampleResources>()
+            .WithPrompts<SamplePrompts>()
+            .WithCompleteHandler(CompleteAsync)
+            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        app.MapSubscribeHandler();
+        app.MapMcpPubSub();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    private static ValueTask<CompleteResult> CompleteAsync(RequestContext<CompleteRequestParams> context, CancellationToken cancellationToken)
+    {
+        var argument = context.Params?.Argument;
+        IEnumerable<string> candidates = argument?.Name switch
+        {
+            "language" => SamplePrompts.Languages,
+            "id" => ["job-1", "job-2", "job-42"],
+            _ => [],
+        };
+        var values = candidates.Where(value => value.StartsWith(argument?.Value ?? string.Empty, StringComparison.Ordinal)).ToList();
+        return ValueTask.FromResult(new CompleteResult { Completion = new Completion { Values = values, Total = values.Count } });
+    }
+}
