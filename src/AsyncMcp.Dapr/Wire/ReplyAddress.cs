@@ -54,29 +54,33 @@ public sealed record ReplyAddress
     public static bool TryParse([NotNullWhen(true)] string? value, [NotNullWhen(true)] out ReplyAddress? address)
     {
         address = null;
-        if (string.IsNullOrEmpty(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        const string prefix = PubSubScheme + "://";
+        if (value is null || !value.StartsWith(prefix, StringComparison.Ordinal))
         {
             return false;
         }
 
-        if (!string.Equals(uri.Scheme, PubSubScheme, StringComparison.Ordinal))
+        // Parsed by hand: System.Uri would lower-case the component name and accept what Dapr does not.
+        var rest = value.AsSpan(prefix.Length);
+        var slash = rest.IndexOf('/');
+        if (slash < 0)
         {
             return false;
         }
 
-        var component = uri.Host;
-        var topic = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (!IsValidComponentName(component) || !IsValidTopic(topic) || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        var component = rest[..slash].ToString();
+        var topic = rest[(slash + 1)..].ToString();
+        if (!IsValidComponentName(component) || !IsValidTopic(topic))
         {
             return false;
         }
 
-        address = new ReplyAddress(uri.Scheme, component, topic);
+        address = new ReplyAddress(PubSubScheme, component, topic);
         return true;
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Scheme}://{Component}/{Uri.EscapeDataString(Target)}";
+    public override string ToString() => $"{Scheme}://{Component}/{Target}";
 
     // Dapr component names are Kubernetes resource names: lower-case alphanumerics and '-', '.'.
     private static bool IsValidComponentName(string? name) =>
