@@ -1,0 +1,48 @@
+using Grpc.Core;
+
+namespace AsyncMcp.Dapr.Emulator.Api;
+
+/// <summary>
+/// An error of daprd's API, carrying both of its faces: the HTTP status with the legacy error code
+/// (the JSON body {"errorCode","message"}) and the gRPC status (dapr/dapr pkg/api/errors).
+/// </summary>
+internal sealed class DaprApiException : Exception
+{
+    public DaprApiException(string errorCode, int httpStatus, StatusCode grpcStatus, string message)
+        : base(message)
+    {
+        ErrorCode = errorCode;
+        HttpStatus = httpStatus;
+        GrpcStatus = grpcStatus;
+    }
+
+    public DaprApiException()
+        : this("ERR_INTERNAL", 500, StatusCode.Internal, "internal error")
+    {
+    }
+
+    public DaprApiException(string message)
+        : this("ERR_INTERNAL", 500, StatusCode.Internal, message)
+    {
+    }
+
+    public DaprApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        ErrorCode = "ERR_INTERNAL";
+        HttpStatus = 500;
+        GrpcStatus = StatusCode.Internal;
+    }
+
+    /// <summary>daprd's legacy error code, e.g. ERR_PUBSUB_NOT_FOUND.</summary>
+    public string ErrorCode { get; }
+
+    /// <summary>The HTTP status the HTTP API answers with.</summary>
+    public int HttpStatus { get; }
+
+    /// <summary>The gRPC status the gRPC API answers with.</summary>
+    public StatusCode GrpcStatus { get; }
+
+    /// <summary>As a gRPC error.</summary>
+    public RpcException ToRpcException() => new(new Status(GrpcStatus, Message));
+}

@@ -1,0 +1,102 @@
+using StateOperation = AsyncMcp.Dapr.Emulator.State.StateOperation;
+using Dapr.Client.Autogen.Grpc.v1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace AsyncMcp.Dapr.Emulator.Api;
+
+/// <summary>
+/// The emulated part of daprd's gRPC API (dapr.proto.runtime.v1.Dapr): publish, state and metadata.
+/// </summary>
+internal sealed class DaprGrpcService(SidecarApi api)
+{
+    public Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context) => Run(() =>
+    {
+        api.Publish(request.PubsubName, request.Topic, request.Data.Memory, request.DataContentType, request.Metadata,
+            context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"));
+        return new Empty();
+    });
+
+    public Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context) => Run(() =>
+    {
+        var item = api.GetState(request.StoreName, request.Key);
+        return item is null
+            ? new GetStateResponse()
+            : new GetStateResponse { Data = ByteString.CopyFrom(item.Value), Etag = item.ETag };
+    });
+
+    public Task<GetBulkStateResponse> GetBulkState(GetBulkStateRequest request, ServerCallContext context) => Run(() =>
+    {
+        var response = new GetBulkStateResponse();
+        foreach (var key in request.Keys)
+        {
+            var item = api.GetState(request.StoreName, key);
+            response.Items.Add(item is null
+                ? new BulkStateItem { Key = key }
+                : new BulkStateItem { Key = key, Data = ByteString.CopyFrom(item.Value), Etag = item.ETag });
+        }
+
+        return response;
+    });
+
+    public Task<Empty> SaveState(SaveStateRequest request, ServerCallContext context) => Run(() =>
+    {
+        api.SaveState(request.StoreName, request.States.Select(ToOperation).ToList());
+        return new Empty();
+    });
+
+    public Task<Empty> DeleteState(DeleteStateRequest request, ServerCallContext context) => Run(() =>
+    {
+        api.DeleteState(request.StoreName, request.Key, request.Etag?.Value, IsFirstWrite(request.Options));
+        return new Empty();
+    });
+
+    public Task<Empty> ExecuteStateTransaction(ExecuteStateTransactionRequest request, ServerCallContext context) => Run(() =>
+    {
+        var operations = new List<StateOperation>();
+        foreach (var operation in request.Operations)
+        {
+            var item = operation.Request ?? throw DaprErrors.MalformedRequest("missing request in transaction operation");
+            operations.Add(operation.OperationType switch
+            {
+                "upsert" => ToOperation(item),
+                "delete" => new StateOperation(item.Key, null, item.Etag?.Value, IsFirstWrite(item.Options)),
+                _ => throw new DaprApiException("ERR_NOT_SUPPORTED_STATE_OPERATION", 400, StatusCode.Unimplemented,
+                    $"operation type {operation.OperationType} not supported"),
+            });
+        }
+
+        api.Transact(request.StoreName, operations);
+        return new Empty();
+    });
+
+    public Task<GetMetadataResponse> GetMetadata(GetMetadataRequest request, ServerCallContext context) => Run(() =>
+    {
+        var response = new GetMetadataResponse { Id = api.AppId, RuntimeVersion = DaprEmulator.RuntimeVersion };
+        foreach (var component in api.Components)
+        {
+            response.RegisteredComponents.Add(new RegisteredComponents { Name = component.Name, Type = component.Type, Version = "v1" });
+        }
+
+        return response;
+    });
+
+    private static StateOperation ToOperation(global::Dapr.Client.Autogen.Grpc.v1.StateItem item) =>
+        new(item.Key, item.Value.ToByteArray(), item.Etag?.Value, IsFirstWrite(item.Options));
+
+    private static bool IsFirstWrite(StateOptions? options) =>
+        options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite;
+
+    private static Task<T> Run<T>(Func<T> action)
+    {
+        try
+        {
+            return Task.FromResult(action());
+        }
+        catch (DaprApiException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
+}

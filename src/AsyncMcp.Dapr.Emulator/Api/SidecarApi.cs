@@ -1,0 +1,111 @@
+using AsyncMcp.Dapr.Emulator.Components;
+using AsyncMcp.Dapr.Emulator.Diagnostics;
+using AsyncMcp.Dapr.Emulator.PubSub;
+using AsyncMcp.Dapr.Emulator.State;
+
+namespace AsyncMcp.Dapr.Emulator.Api;
+
+/// <summary>
+/// The building-block operations of one sidecar, shared by its gRPC and HTTP APIs. Errors are <see cref="DaprApiException"/>s.
+/// </summary>
+internal sealed class SidecarApi(DaprEmulator emulator, string appId)
+{
+    /// <summary>The app-id of the sidecar.</summary>
+    public string AppId { get; } = appId;
+
+    /// <summary>The components this app sees (scopes applied).</summary>
+    public IEnumerable<ComponentSpec> Components => emulator.ComponentsFor(AppId);
+
+    /// <summary>The emulator.</summary>
+    public DaprEmulator Emulator => emulator;
+
+    /// <summary>
+    /// Publishes as daprd's publish API does: checks the pubsub and topic, builds the CloudEvent, puts it on the broker.
+    /// <paramref name="traceParent"/> is the incoming call's traceparent (daprd's span for the call is its child).
+    /// </summary>
+    public void Publish(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
+    {
+        if (string.IsNullOrEmpty(pubSubName))
+        {
+            throw DaprErrors.PubSubEmpty();
+        }
+
+        var component = Components.FirstOrDefault(c => c.IsPubSub && c.Name == pubSubName) ?? throw DaprErrors.PubSubNotFound(pubSubName);
+        if (string.IsNullOrEmpty(topic))
+        {
+            throw DaprErrors.TopicEmpty(component.Name);
+        }
+
+        var body = CloudEventBuilder.Build(
+            new CloudEventBuilder.Request(AppId, pubSubName, topic, data, contentType, metadata, TraceContext.ChildOf(traceParent), traceState ?? string.Empty),
+            emulator.Time.GetUtcNow());
+        emulator.Broker.Publish(new PublishedMessage(pubSubName, topic, body, ContentTypes.CloudEventJson, new Dictionary<string, string>(metadata, StringComparer.Ordinal)));
+        emulator.Logger.Published(AppId, pubSubName, topic, null);
+    }
+
+    /// <summary>The state store named <paramref name="storeName"/> as this app sees it.</summary>
+    public StateStore Store(string storeName)
+    {
+        if (!Components.Any(c => c.IsStateStore))
+        {
+            throw DaprErrors.StateStoresNotConfigured();
+        }
+
+        var store = emulator.StateStore(storeName);
+        if (store is null || !store.Spec.IsVisibleTo(AppId))
+        {
+            throw DaprErrors.StateStoreNotFound(storeName);
+        }
+
+        return store;
+    }
+
+    /// <summary>Reads a key.</summary>
+    public StateItem? GetState(string storeName, string key)
+    {
+        var store = Store(storeName);
+        return store.Get(store.Keys.Modify(key, AppId));
+    }
+
+    /// <summary>Saves items (all or none).</summary>
+    public void SaveState(string storeName, IReadOnlyList<StateOperation> items)
+    {
+        var store = Store(storeName);
+        try
+        {
+            store.Apply(items.Select(i => i with { Key = store.Keys.Modify(i.Key, AppId) }).ToList());
+        }
+        catch (StateETagException e)
+        {
+            throw DaprErrors.SaveEtagMismatch(storeName, e.Message);
+        }
+    }
+
+    /// <summary>Deletes a key.</summary>
+    public void DeleteState(string storeName, string key, string? etag, bool firstWrite)
+    {
+        var store = Store(storeName);
+        try
+        {
+            store.Apply([new StateOperation(store.Keys.Modify(key, AppId), null, etag, firstWrite)]);
+        }
+        catch (StateETagException e)
+        {
+            throw DaprErrors.DeleteEtagMismatch(key, e.Message);
+        }
+    }
+
+    /// <summary>Runs a transaction: every operation, or none.</summary>
+    public void Transact(string storeName, IReadOnlyList<StateOperation> operations)
+    {
+        var store = Store(storeName);
+        try
+        {
+            store.Apply(operations.Select(i => i with { Key = store.Keys.Modify(i.Key, AppId) }).ToList());
+        }
+        catch (StateETagException e)
+        {
+            throw DaprErrors.TransactionEtagMismatch(e.Message);
+        }
+    }
+}
