@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncMcp.Dapr.Emulator.Tests;
+
+/// <summary>A request the test app received.</summary>
+public sealed record ReceivedRequest(string Path, string Body, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>
+/// A tiny subscriber app: a Kestrel WebApplication on 127.0.0.1:0 answering GET /dapr/subscribe with a fixed JSON
+/// and every POST with <see cref="Handler"/> (default: 200 with no body).
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    public Func<ReceivedRequest, HttpResponse, Task> Handler { get; set; } = (_, r) => { r.StatusCode = 200; return Task.CompletedTask; };
+
+    public static async Task<TestApp> StartAsync(string subscribeJson)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        TestApp? self = null;
+        app.MapGet("/dapr/subscribe", () => Results.Text(subscribeJson, "application/json"));
+        app.MapPost("/{**path}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            var request = new ReceivedRequest(context.Request.Path, body, headers);
+            self!.Received.Enqueue(request);
+            await self.Handler(request, context.Response);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        self = new TestApp(app, new Uri(address));
+        return self;
+    }
+
+    public static Task Json(HttpResponse response, string json, int status = 200)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        return response.WriteAsync(json);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
