@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace AsyncMcp.Dapr.Emulator.Tests;
+
+/// <summary>
+/// Publishing builds the CloudEvent as daprd does (dapr/dapr pkg/runtime/pubsub/cloudevents.go NewCloudEvent;
+/// components-contrib pubsub/envelope.go NewCloudEventsEnvelope and FromCloudEvent) and answers errors as
+/// dapr/dapr pkg/api/errors/pubsub.go.
+/// </summary>
+public sealed class PublishTests : IAsyncLifetime
+{
+    private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private readonly DaprEmulator _emulator = new();
+    private readonly HttpClient _http = new();
+    private DaprSidecar _sidecar = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _emulator.AddComponent("pubsub", "pubsub.redis");
+        _sidecar = await _emulator.StartSidecarAsync("publisher");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _emulator.DisposeAsync();
+    }
+
+    private async Task<HttpResponseMessage> PublishAsync(string body, string? contentType, string path = "/v1.0/publish/pubsub/orders", string? traceParent = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sidecar.HttpEndpoint, path)) { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
+        if (traceParent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+            request.Headers.TryAddWithoutValidation("tracestate", "vendor=1");
+        }
+
+        return await _http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private JsonElement LastEvent(string topic = "orders")
+    {
+        var message = _emulator.Published("pubsub", topic)[^1];
+        return JsonDocument.Parse(message.Body).RootElement;
+    }
+
+    [Fact]
+    public async Task Raw_json_payload_is_wrapped_in_a_new_envelope_with_sidecar_attributes()
+    {
+        // components-contrib pubsub/envelope.go NewCloudEventsEnvelope; source is the app-id (pkg/api/http publish).
+        using var response = await PublishAsync("{\"orderId\":12345678901234567890}", "application/json", traceParent: TraceParent);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        var ce = LastEvent();
+        Assert.True(Guid.TryParse(ce.GetProperty("id").GetString(), out _));
+        Assert.Equal("publisher", ce.GetProperty("source").GetString());
+        Assert.Equal("com.dapr.event.sent", ce.GetProperty("type").GetString());
+        Assert.Equal("1.0", ce.GetProperty("specversion").GetString());
+        Assert.Equal("application/json", ce.GetProperty("datacontenttype").GetString());
+        Assert.Equal("orders", ce.GetProperty("topic").GetString());
+        Assert.Equal("pubsub", ce.GetProperty("pubsubname").GetString());
+        Assert.Equal("12345678901234567890", ce.GetProperty("data").GetProperty("orderId").GetRawText()); // parsed, precise
+        Assert.Equal("vendor=1", ce.GetProperty("tracestate").GetString());
+
+        // The traceparent is daprd's span for the publish call: same trace, its own span id.
+        var traceparent = ce.GetProperty("traceparent").GetString()!;
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", traceparent, StringComparison.Ordinal);
+        Assert.NotEqual(TraceParent, traceparent);
+        Assert.Equal(traceparent, ce.GetProperty("traceid").GetString());
+
+        // Go marshals map keys in order.
+        var names = ce.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
+    public async Task Raw_text_payload_becomes_string_data_and_binary_becomes_data_base64()
+    {
+        using (var r = await PublishAsync("hello", "text/plain"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+
+        Assert.Equal("hello", LastEvent().GetProperty("data").GetString());
+
+        using (var r = await PublishAsync("AB", "application/octet-stream"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+
+        Assert.Equal(Convert.ToBase64String("AB"u8.ToArray()), LastEvent().GetProperty("data_base64").GetString());
+        Assert.False(LastEvent().TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task A_published_CloudEvent_keeps_its_id_source_type_and_extensions()
+    {
+        // components-contrib pubsub/envelope.go FromCloudEvent: topic, pubsubname and trace fields set by the sidecar.
+        const string cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"my-id\",\"source\":\"my-source\",\"type\":\"my.type\",\"mcpsession\":\"s-1\",\"topic\":\"spoofed\",\"data\":{\"x\":1}}";
+        using var response = await PublishAsync(cloudEvent, "application/cloudevents+json", traceParent: TraceParent);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        var ce = LastEvent();
+        Assert.Equal("my-id", ce.GetProperty("id").GetString());
+        Assert.Equal("my-source", ce.GetProperty("source").GetString());
+        Assert.Equal("my.type", ce.GetProperty("type").GetString());
+        Assert.Equal("s-1", ce.GetProperty("mcpsession").GetString());
+        Assert.Equal("orders", ce.GetProperty("topic").GetString());
+        Assert.Equal("pubsub", ce.GetProperty("pubsubname").GetString());
+        Assert.Contains("0af7651916cd43dd8448eb211c80319c", ce.GetProperty("traceparent").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_published_CloudEvent_without_source_or_type_gets_daprs_defaults()
+    {
+        using var response = await PublishAsync("{\"id\":\"1\",\"data\":\"x\"}", "application/cloudevents+json");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var ce = LastEvent();
+        Assert.Equal("Dapr", ce.GetProperty("source").GetString());
+        Assert.Equal("com.dapr.event.sent", ce.GetProperty("type").GetString());
+        Assert.Equal("1.0", ce.GetProperty("specversion").GetString());
+    }
+
+    [Fact]
+    public async Task Cloudevent_metadata_overrides_id_source_and_type_of_a_raw_payload()
+    {
+        // dapr/dapr pkg/runtime/pubsub/cloudevents.go: metadata "cloudevent.*" decoded over the envelope (any case).
+        using var response = await PublishAsync("{}", "application/json",
+            "/v1.0/publish/pubsub/orders?metadata.cloudevent.id=fixed-id&metadata.CloudEvent.Source=billing&metadata.cloudevent.type=order.created");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var ce = LastEvent();
+        Assert.Equal("fixed-id", ce.GetProperty("id").GetString());
+        Assert.Equal("billing", ce.GetProperty("source").GetString());
+        Assert.Equal("order.created", ce.GetProperty("type").GetString());
+        Assert.Equal("fixed-id", _emulator.Published("pubsub", "orders")[^1].Metadata.Single(p => p.Key == "cloudevent.id").Value);
+    }
+
+    [Fact]
+    public async Task Ttl_metadata_becomes_the_expiration_attribute()
+    {
+        // components-contrib pubsub/envelope.go ApplyMetadata (the emulated brokers have no TTL of their own).
+        using var response = await PublishAsync("{}", "application/json", "/v1.0/publish/pubsub/orders?metadata.ttlInSeconds=60");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var expiration = DateTimeOffset.Parse(LastEvent().GetProperty("expiration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expiration - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(61));
+    }
+
+    [Fact]
+    public async Task An_invalid_CloudEvent_body_is_refused_with_ERR_PUBSUB_CLOUD_EVENTS_SER()
+    {
+        // dapr/dapr pkg/api/errors/pubsub.go PubSubCloudEventCreation: HTTP 500, "cannot create cloudevent".
+        using var response = await PublishAsync("{not json", "application/cloudevents+json");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("ERR_PUBSUB_CLOUD_EVENTS_SER", error.GetProperty("errorCode").GetString());
+        Assert.Equal("cannot create cloudevent", error.GetProperty("message").GetString());
+        Assert.Empty(_emulator.Published("pubsub", "orders"));
+    }
+
+    [Fact]
+    public async Task Publishing_to_an_unknown_pubsub_is_404_ERR_PUBSUB_NOT_FOUND()
+    {
+        using var response = await PublishAsync("{}", "application/json", "/v1.0/publish/missing/orders");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("ERR_PUBSUB_NOT_FOUND", error.GetProperty("errorCode").GetString());
+        Assert.Equal("pubsub missing not found", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_pubsub_scoped_to_other_apps_is_not_found_for_this_app()
+    {
+        _emulator.AddComponent("private", "pubsub.in-memory", scopes: ["someone-else"]);
+        using var response = await PublishAsync("{}", "application/json", "/v1.0/publish/private/orders");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metadata_endpoint_reports_app_id_and_visible_components()
+    {
+        var json = await _http.GetStringAsync(new Uri(_sidecar.HttpEndpoint, "/v1.0/metadata"), TestContext.Current.CancellationToken);
+        var metadata = JsonDocument.Parse(json).RootElement;
+        Assert.Equal("publisher", metadata.GetProperty("id").GetString());
+        Assert.Equal("pubsub.redis", metadata.GetProperty("components")[0].GetProperty("type").GetString());
+    }
+}
