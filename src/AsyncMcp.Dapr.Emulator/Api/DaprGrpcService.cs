@@ -1,8 +1,8 @@
-using StateOperation = AsyncMcp.Dapr.Emulator.State.StateOperation;
 using Dapr.Client.Autogen.Grpc.v1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using StateOperation = AsyncMcp.Dapr.Emulator.State.StateOperation;
 
 namespace AsyncMcp.Dapr.Emulator.Api;
 
