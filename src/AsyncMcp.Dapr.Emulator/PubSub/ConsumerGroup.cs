@@ -128,6 +128,8 @@ internal sealed class ConsumerGroup
         string? eventId = null;
         try
         {
+            // A delivery handed over just as the sidecar stopped goes straight back to the queue.
+            sidecar.StoppingToken.ThrowIfCancellationRequested();
             JsonObject? cloudEvent;
             try
             {
