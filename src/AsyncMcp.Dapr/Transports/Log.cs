@@ -23,9 +23,6 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Debug, "Ignored duplicate delivery of event {EventId}.")]
     public static partial void DuplicateEvent(ILogger logger, string eventId);
 
-    [LoggerMessage(1007, LogLevel.Error, "Could not publish event {EventId} to the dead-letter topic {Topic}.")]
-    public static partial void DeadLetterFailed(ILogger logger, Exception exception, string? eventId, string topic);
-
     [LoggerMessage(1008, LogLevel.Warning, "Could not send the session close event for session {SessionId}.")]
     public static partial void CloseFailed(ILogger logger, Exception exception, string sessionId);
 }

@@ -11,7 +11,7 @@ namespace AsyncMcp.Dapr.Transports;
 /// <summary>
 /// The subscription endpoint of an MCP server: decodes each delivered CloudEvent, hands it to the session host, and
 /// answers the sidecar with SUCCESS only once the message is handed over, RETRY on a transient failure, and DROP
-/// (after a copy to the dead-letter topic) for an event that can never be processed.
+/// for an event that can never be processed (the sidecar then moves it to the subscription's dead-letter topic).
 /// </summary>
 internal sealed class PubSubRequestEndpoint(
     IMcpSessionHost host,
@@ -41,7 +41,7 @@ internal sealed class PubSubRequestEndpoint(
         }
 
         var decoded = publisher.Codec.Decode(bytes, _options.MaxMessageBytes);
-        if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is null)
+        if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is null && decoded.Envelope.Type == McpCloudEventTypes.Message)
         {
             decoded = DecodeResult.Fail(WireError.MissingAttribute, $"The event has no {McpCloudEventAttributes.ReplyTo} attribute.", decoded.Envelope);
         }
@@ -61,26 +61,23 @@ internal sealed class PubSubRequestEndpoint(
     {
         var envelope = decoded.Envelope;
         Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.Source, decoded.Error.ToString(), decoded.Detail);
-        try
+        if (decoded.Error == WireError.TooLarge && envelope is not null)
         {
-            if (decoded.Error == WireError.TooLarge && envelope is not null)
+            try
             {
                 // The oversized request is not read, but its sender learns why it will never be answered.
                 await _errors.SendAsync(WithRequestId(envelope, body), McpWireErrorCodes.MessageTooLarge,
                     $"The request is {body.Length} bytes, larger than the wire limit of {_options.MaxMessageBytes} bytes.", cancellationToken);
             }
-            else if (_options.DeadLetterTopic is { } deadLetterTopic)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await publisher.PublishAsync(_options.PubSubName, deadLetterTopic, body, cancellationToken);
+                // Nothing is lost by retrying: the sender must hear why its request went unanswered.
+                Log.RetryingEvent(logger, envelope.Id, ex.Message);
+                return DeliveryStatus.Retry;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The event must not vanish: let the sidecar deliver it again.
-            Log.DeadLetterFailed(logger, ex, envelope?.Id, _options.DeadLetterTopic ?? "(error reply)");
-            return DeliveryStatus.Retry;
-        }
 
+        // The sidecar forwards a dropped event to the subscription's dead-letter topic.
         return DeliveryStatus.Drop;
     }
 
@@ -112,8 +109,9 @@ internal sealed class PubSubRequestEndpoint(
                 };
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
+            // An id that is neither a string nor an integer: the request cannot be answered by id.
         }
 
         return envelope;

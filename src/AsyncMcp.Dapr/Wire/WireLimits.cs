@@ -4,13 +4,14 @@ namespace AsyncMcp.Dapr.Wire;
 public static class WireLimits
 {
     /// <summary>
-    /// The default maximum size in bytes of one encoded CloudEvent: 256 KiB, the cap of an Amazon SQS or SNS message.
+    /// The default maximum size in bytes of one encoded CloudEvent as published: 254 KiB, so that with the attributes
+    /// the sidecar adds (<see cref="DeliveryOverheadBytes"/>) it stays within 256 KiB, the cap of an Amazon SQS or SNS message.
     /// </summary>
-    public const int DefaultMaxMessageBytes = 256 * 1024;
+    public const int DefaultMaxMessageBytes = (256 * 1024) - DeliveryOverheadBytes;
 
     /// <summary>
-    /// Room left for the attributes the sidecar adds on delivery (topic, pubsubname, trace ids), when checking the
-    /// size of a delivered event against the limit.
+    /// Room for the attributes the sidecar adds when it publishes (topic, pubsubname, trace ids): a delivered event
+    /// may be this much larger than the limit it was published under.
     /// </summary>
-    internal const int DeliveryOverheadBytes = 2 * 1024;
+    public const int DeliveryOverheadBytes = 2 * 1024;
 }
