@@ -8,7 +8,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Fifty_concurrent_sessions_with_interleaved_calls_each_get_their_own_replies()
     {
         const int sessions = 50;
