@@ -8,12 +8,12 @@ public sealed class ConcurrencyTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task Fifty_concurrent_sessions_with_interleaved_calls_each_get_their_own_replies()
     {
         const int sessions = 50;
         const int callsPerSession = 6;
-        var timeout = TestContext.Current.CancellationToken;
+        var timeout = TestDeadline.Current;
 
         // Half pin the session-based generation, half use the sessionless one, all over the same reply topic.
         var clients = await Task.WhenAll(Enumerable.Range(0, sessions).Select(i =>

@@ -46,12 +46,12 @@ public sealed class DeclarativeSubscriptionTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [InlineData(null)]
     [InlineData("2025-11-25")]
     public async Task Requests_routed_by_a_subscription_file_are_served(string? protocolVersion)
     {
-        var timeout = TestContext.Current.CancellationToken;
+        var timeout = TestDeadline.Current;
         using var http = new HttpClient();
         var serverUrl = _harness.Server.App.Urls.First();
         var announced = JsonNode.Parse(await http.GetStringAsync($"{serverUrl}/dapr/subscribe", timeout))!.AsArray();

@@ -12,14 +12,14 @@ public sealed class FaultTests : IAsyncLifetime
 
     private DaprMcpHarness _harness = null!;
 
-    private static CancellationToken Timeout => TestContext.Current.CancellationToken;
+    private static CancellationToken Timeout => TestDeadline.Current;
 
     public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync(
         serverSettings: new Dictionary<string, string?> { ["Mcp:PubSub:MaxMessageBytes"] = "16384" });
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_malformed_cloudevent_is_dropped_to_the_dead_letter_topic_and_other_sessions_keep_working()
     {
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -30,7 +30,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("ok", await EchoAsync(client, "ok"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task Malformed_jsonrpc_is_dropped_to_the_dead_letter_topic_and_logged_with_its_id()
     {
         await using var client = await _harness.ConnectAsync(cancellationToken: Timeout);
@@ -43,7 +43,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("ok", await EchoAsync(client, "ok"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task An_oversized_request_is_answered_with_a_too_large_error()
     {
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -55,7 +55,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("ok", await EchoAsync(client, "ok"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_reply_larger_than_the_limit_becomes_an_error_instead_of_silence()
     {
         await using var client = await _harness.ConnectAsync(cancellationToken: Timeout);
@@ -66,7 +66,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal(McpWireErrorCodes.MessageTooLarge, (int)error.ErrorCode);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_client_cannot_send_a_message_above_its_own_limit()
     {
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -76,7 +76,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Contains("larger than the wire limit", error.Message);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_message_for_an_unknown_session_gets_a_session_not_found_error_at_its_reply_address()
     {
         await InjectAsync(Event("unknown-1", Request(5, "tools/list"), sessionId: "no-such-session"));
@@ -87,7 +87,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("no-such-session", (string?)reply[McpCloudEventAttributes.SessionId]);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_duplicate_delivery_of_the_same_event_id_is_handled_once()
     {
         var call = Event("dup-1", Request(9, "tools/call", new JsonObject
@@ -107,7 +107,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Single(_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_session_used_from_another_app_id_is_refused_and_the_owner_keeps_it()
     {
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);

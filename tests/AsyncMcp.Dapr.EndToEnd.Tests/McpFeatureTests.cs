@@ -16,13 +16,13 @@ public sealed class McpFeatureTests : IAsyncLifetime
 
     private DaprMcpHarness _harness = null!;
 
-    private static CancellationToken Timeout => TestContext.Current.CancellationToken;
+    private static CancellationToken Timeout => TestDeadline.Current;
 
     public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync();
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Lifecycle_negotiates_the_protocol_and_tools_can_be_listed_and_called(string? protocolVersion)
     {
@@ -51,7 +51,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         }
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Progress_notifications_arrive_in_order_before_the_result(string? protocolVersion)
     {
@@ -66,7 +66,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         Assert.All(reports, report => Assert.Equal(4f, report.Total));
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Logging_notifications_reach_the_client(string? protocolVersion)
     {
@@ -88,7 +88,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         Assert.Equal(["finished step 1 of 2", "finished step 2 of 2"], messages);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Cancelling_a_running_call_stops_the_tool_on_the_server(string? protocolVersion)
     {
@@ -115,7 +115,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         Assert.Equal("still here", Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "still here" }, cancellationToken: Timeout)));
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Sampling_is_answered_by_the_client(string? protocolVersion)
     {
@@ -136,7 +136,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         Assert.Contains("Summarize: a long story", prompts);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Elicitation_is_answered_by_the_client(string? protocolVersion)
     {
@@ -161,7 +161,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         Assert.Contains("Do you want to deploy?", questions);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Resources_and_templates_can_be_listed_and_read(string? protocolVersion)
     {
@@ -178,7 +178,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
         Assert.Equal("report of job 42: done", Assert.IsType<TextResourceContents>(Assert.Single(job.Contents)).Text);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Prompts_can_be_listed_and_rendered_and_arguments_completed(string? protocolVersion)
     {

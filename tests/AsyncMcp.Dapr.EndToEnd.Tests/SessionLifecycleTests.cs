@@ -11,7 +11,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
 {
     private DaprMcpHarness _harness = null!;
 
-    private static CancellationToken Timeout => TestContext.Current.CancellationToken;
+    private static CancellationToken Timeout => TestDeadline.Current;
 
     public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync(
         serverSettings: new Dictionary<string, string?>
@@ -22,7 +22,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task An_idle_session_expires_and_its_next_request_gets_session_not_found()
     {
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -35,7 +35,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         Assert.Contains("Initialize a new session", error.Message);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_long_call_keeps_its_session_alive_past_the_idle_timeout()
     {
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -46,7 +46,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         Assert.Equal("job done after 6 steps", McpFeatureTests.Text(result));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task A_closed_session_answers_later_messages_with_session_not_found()
     {
         var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -63,7 +63,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         });
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task The_session_cap_refuses_a_new_session_with_a_clear_error_and_keeps_the_others()
     {
         await using var first = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -76,7 +76,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         Assert.Equal("two", await EchoAsync(second, "two"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact]
     public async Task An_error_reply_that_cannot_be_published_is_retried_and_then_dead_lettered_never_acknowledged_and_lost()
     {
         var outcome = new TaskCompletionSource<DeliveryOutcome>();
