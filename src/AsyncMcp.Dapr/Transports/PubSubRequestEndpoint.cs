@@ -97,16 +97,7 @@ internal sealed class PubSubRequestEndpoint(
                         : new ModelContextProtocol.Protocol.RequestId(id.GetString() ?? string.Empty),
                     Method = method.GetString() ?? string.Empty,
                 };
-                return new McpEnvelope
-                {
-                    Id = envelope.Id,
-                    Source = envelope.Source,
-                    SessionId = envelope.SessionId,
-                    ReplyTo = envelope.ReplyTo,
-                    Connection = envelope.Connection,
-                    TraceParent = envelope.TraceParent,
-                    Message = request,
-                };
+                return envelope with { Message = request };
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
