@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Wire;
@@ -26,6 +27,7 @@ internal sealed class PubSubRequestEndpoint(
     {
         var cancellationToken = context.RequestAborted;
         var status = await ProcessAsync(context.Request, cancellationToken);
+        Telemetry.Delivered(_options.Route, status.ToString());
         await DeliveryResponse.WriteAsync(context, status);
     }
 
@@ -52,6 +54,8 @@ internal sealed class PubSubRequestEndpoint(
         }
 
         var envelope = decoded.Envelope!;
+        using var activity = Telemetry.StartProcess(envelope, _options.Route);
+        using var scope = Log.BeginMessageScope(logger, envelope);
         return envelope.Type == McpCloudEventTypes.SessionClose
             ? await host.CloseAsync(envelope, cancellationToken)
             : await host.DispatchAsync(envelope, cancellationToken);
