@@ -50,7 +50,8 @@ internal sealed class McpEnvelopeCodec
         if (envelope.Message is not null)
         {
             cloudEvent.DataContentType = MediaTypeNames.Application.Json;
-            cloudEvent.Data = JsonSerializer.SerializeToElement(envelope.Message, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage)));
+            // The formatter serializes the message straight into the event with the MCP SDK's options.
+            cloudEvent.Data = envelope.Message;
         }
 
         SetIfPresent(cloudEvent, SessionIdAttribute, envelope.SessionId);
