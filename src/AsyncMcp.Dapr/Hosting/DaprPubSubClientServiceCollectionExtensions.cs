@@ -32,11 +32,11 @@ public static class DaprPubSubClientServiceCollectionExtensions
         services.AddDaprClient();
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
-        services.TryAddSingleton<PubSubReplyRouter>();
+        services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<PubSubReplyEndpoint>();
         services.TryAddSingleton(sp => new PubSubClientTransport(
             sp.GetRequiredService<McpEventPublisher>(),
-            sp.GetRequiredService<PubSubReplyRouter>(),
+            sp.GetRequiredService<ReplyRouter>(),
             sp.GetRequiredService<IOptions<DaprPubSubClientOptions>>(),
             sp.GetService<ILoggerFactory>()));
         return services;

@@ -32,6 +32,12 @@ public static class DaprPubSubMcpServerBuilderExtensions
         services.AddDaprClient();
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplySender, PubSubReplySender>());
+        services.TryAddSingleton<ReplySenders>();
+        services.TryAddSingleton<ReplyChannelFactory>();
+        services.TryAddSingleton<ReplyAddressGuard>();
+        services.TryAddSingleton<ServerSessionTransportFactory>();
         services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
         services.TryAddSingleton<PubSubRequestEndpoint>();
         return builder;

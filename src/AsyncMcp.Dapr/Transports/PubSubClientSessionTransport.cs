@@ -7,13 +7,13 @@ namespace AsyncMcp.Dapr.Transports;
 
 /// <summary>
 /// One client connection: publishes the client's messages to the server topic and receives, through the
-/// <see cref="PubSubReplyRouter"/>, everything the server sends back. The session id arrives with the answer to
+/// <see cref="ReplyRouter"/>, everything the server sends back. The session id arrives with the answer to
 /// <c>initialize</c> and is attached to every later message.
 /// </summary>
 internal sealed class PubSubClientSessionTransport : TransportBase
 {
     private readonly McpEventPublisher _publisher;
-    private readonly PubSubReplyRouter _router;
+    private readonly ReplyRouter _router;
     private readonly string _appId;
     private readonly string _pubSubName;
     private readonly string _serverTopic;
@@ -24,7 +24,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
 
     public PubSubClientSessionTransport(
         McpEventPublisher publisher,
-        PubSubReplyRouter router,
+        ReplyRouter router,
         string appId,
         string pubSubName,
         string serverTopic,

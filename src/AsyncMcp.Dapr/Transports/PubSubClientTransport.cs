@@ -18,13 +18,13 @@ namespace AsyncMcp.Dapr.Transports;
 public sealed class PubSubClientTransport : IClientTransport
 {
     private readonly McpEventPublisher _publisher;
-    private readonly PubSubReplyRouter _router;
+    private readonly ReplyRouter _router;
     private readonly DaprPubSubClientOptions _options;
     private readonly ILoggerFactory _loggerFactory;
 
     internal PubSubClientTransport(
         McpEventPublisher publisher,
-        PubSubReplyRouter router,
+        ReplyRouter router,
         IOptions<DaprPubSubClientOptions> options,
         ILoggerFactory? loggerFactory)
     {
