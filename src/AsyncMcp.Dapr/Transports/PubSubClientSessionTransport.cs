@@ -20,6 +20,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     private readonly ReplyAddress _replyTo;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
+    private readonly PendingReplyTracker? _pending;
     private int _disposed;
 
     public PubSubClientSessionTransport(
@@ -30,6 +31,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         string serverTopic,
         ReplyAddress replyTo,
         int maxMessageBytes,
+        TimeSpan? replyTimeout,
         ILoggerFactory loggerFactory)
         : base("dapr-pubsub-client", loggerFactory)
     {
@@ -42,6 +44,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         _maxMessageBytes = maxMessageBytes;
         _logger = loggerFactory.CreateLogger<PubSubClientSessionTransport>();
         Connection = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        if (replyTimeout is { } timeout)
+        {
+            _pending = new PendingReplyTracker(timeout, TimeProvider.System, error => WriteMessageAsync(error));
+        }
+
         _router.Register(this);
         SetConnected();
     }
@@ -70,6 +77,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
+        _pending?.Sent(message);
     }
 
     /// <summary>Takes one message from the server.</summary>
@@ -80,6 +88,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
             SessionId = envelope.SessionId;
         }
 
+        _pending?.Received(envelope.Message!);
         return WriteMessageAsync(envelope.Message!, cancellationToken);
     }
 
@@ -92,6 +101,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         _router.Unregister(this);
+        if (_pending is not null)
+        {
+            await _pending.DisposeAsync();
+        }
+
         if (SessionId is { } sessionId)
         {
             try
