@@ -1,3 +1,4 @@
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -23,12 +24,16 @@ public static class ServerApp
             .WithResources<SampleResources>()
             .WithPrompts<SamplePrompts>()
             .WithCompleteHandler(CompleteAsync)
-            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options))
+            .WithDaprWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options))
+            // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
+            .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
         app.MapSubscribeHandler();
         app.MapMcpPubSub();
+        app.MapMcp(builder.Configuration["Mcp:Http:Route"] ?? "/mcp");
         app.MapHealthChecks("/healthz");
         return app;
     }
