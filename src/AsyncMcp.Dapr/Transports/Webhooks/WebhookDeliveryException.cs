@@ -26,7 +26,7 @@ internal sealed partial class WebhookDeliveryException : Exception
         IsPermanent = isPermanent;
     }
 
-    /// <summary>The receiver refused the delivery (a 4xx other than 408 and 429): retrying cannot help.</summary>
+    /// <summary>The receiver refused the delivery (a 4xx other than 408, 409 and 429): retrying cannot help.</summary>
     public bool IsPermanent { get; }
 
     /// <summary>
@@ -40,7 +40,9 @@ internal sealed partial class WebhookDeliveryException : Exception
             : error.Message;
         var match = StatusCodePattern().Match(detail);
         var status = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        var permanent = status is >= 400 and < 500 and not 408 and not 429;
+        // 409 is the receiver seeing the very same signed request twice (a retry below us, e.g. by a Dapr resiliency
+        // policy): a retry signed afresh is then acknowledged as a duplicate.
+        var permanent = status is >= 400 and < 500 and not 408 and not 409 and not 429;
         return new WebhookDeliveryException($"Binding '{binding}': {detail}", permanent, error);
     }
 

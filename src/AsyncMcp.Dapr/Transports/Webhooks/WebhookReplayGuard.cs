@@ -32,4 +32,13 @@ internal sealed class WebhookReplayGuard(int capacity, TimeSpan window, TimeProv
             return true;
         }
     }
+
+    /// <summary>Forgets a delivery that was not processed, so that the same request sent again is taken.</summary>
+    public void Forget(string id, long timestamp)
+    {
+        lock (_lock)
+        {
+            _seen.Remove((id, timestamp));
+        }
+    }
 }

@@ -67,7 +67,8 @@ internal sealed class WebhookReplyEndpoint(
                 return (StatusCodes.Status401Unauthorized, $"delivery '{id}': {verdict}");
         }
 
-        if (!_replays.TryRecord(id, long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture)))
+        var seconds = long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture);
+        if (!_replays.TryRecord(id, seconds))
         {
             return (StatusCodes.Status409Conflict, $"delivery '{id}' at {timestamp} was already received: a replay");
         }
@@ -83,11 +84,15 @@ internal sealed class WebhookReplyEndpoint(
             return (StatusCodes.Status400BadRequest, $"delivery '{id}' carries event '{decoded.Envelope.Id}'");
         }
 
-        return await router.RouteAsync(decoded.Envelope, cancellationToken) switch
+        switch (await router.RouteAsync(decoded.Envelope, cancellationToken))
         {
-            DeliveryStatus.Success => (StatusCodes.Status204NoContent, null),
-            DeliveryStatus.Retry => (StatusCodes.Status503ServiceUnavailable, null),
-            _ => (StatusCodes.Status404NotFound, null),
-        };
+            case DeliveryStatus.Success:
+                return (StatusCodes.Status204NoContent, null);
+            case DeliveryStatus.Retry:
+                _replays.Forget(id, seconds);
+                return (StatusCodes.Status503ServiceUnavailable, null);
+            default:
+                return (StatusCodes.Status404NotFound, null);
+        }
     }
 }
