@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Apps;
 using AsyncMcp.Dapr.Transports;
 
 namespace AsyncMcp.Dapr.Client;
@@ -22,6 +23,7 @@ public static class ClientApp
 
         builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));
         builder.Services.AddHealthChecks();
+        builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Apps;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -29,6 +30,7 @@ public static class ServerApp
             // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
         builder.Services.AddHealthChecks();
+        builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -20,7 +23,8 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     private readonly ReplyAddress _replyTo;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
-    private readonly PendingReplyTracker? _pending;
+    private readonly PendingReplyTracker? _replyDeadlines;
+    private readonly ConcurrentDictionary<RequestId, (long Started, string Method)> _pending = new();
     private int _disposed;
 
     public PubSubClientSessionTransport(
@@ -46,7 +50,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         Connection = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         if (replyTimeout is { } timeout)
         {
-            _pending = new PendingReplyTracker(timeout, TimeProvider.System, error => WriteMessageAsync(error));
+            _replyDeadlines = new PendingReplyTracker(timeout, TimeProvider.System, error => WriteMessageAsync(error));
         }
 
         _router.Register(this);
@@ -59,6 +63,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     /// <inheritdoc />
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.StartPublish(message, _serverTopic, SessionId);
         var bytes = _publisher.Encode(new McpEnvelope
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -76,8 +81,13 @@ internal sealed class PubSubClientSessionTransport : TransportBase
                 $"The message is {bytes.Length} bytes, larger than the wire limit of {_maxMessageBytes} bytes.");
         }
 
+        if (message is JsonRpcRequest request)
+        {
+            _pending[request.Id] = (Stopwatch.GetTimestamp(), request.Method);
+        }
+
         await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
-        _pending?.Sent(message);
+        _replyDeadlines?.Sent(message);
     }
 
     /// <summary>Takes one message from the server.</summary>
@@ -88,7 +98,13 @@ internal sealed class PubSubClientSessionTransport : TransportBase
             SessionId = envelope.SessionId;
         }
 
-        _pending?.Received(envelope.Message!);
+        _replyDeadlines?.Received(envelope.Message!);
+        if (envelope.Message is JsonRpcMessageWithId { Id: var id } and (JsonRpcResponse or JsonRpcError) && _pending.TryRemove(id, out var request))
+        {
+            Telemetry.RequestDuration.Record(
+                Stopwatch.GetElapsedTime(request.Started).TotalSeconds, new KeyValuePair<string, object?>("mcp.method.name", request.Method));
+        }
+
         return WriteMessageAsync(envelope.Message!, cancellationToken);
     }
 
@@ -101,9 +117,9 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         _router.Unregister(this);
-        if (_pending is not null)
+        if (_replyDeadlines is not null)
         {
-            await _pending.DisposeAsync();
+            await _replyDeadlines.DisposeAsync();
         }
 
         if (SessionId is { } sessionId)

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -14,6 +15,7 @@ internal sealed class ServerSessionTransport : TransportBase
 {
     private readonly McpEnvelopeCodec _codec;
     private readonly IReplyChannel _channel;
+    private readonly ReplyAddress _replyTo;
     private readonly string? _connection;
     private readonly string _appId;
     private readonly int _maxMessageBytes;
@@ -32,6 +34,7 @@ internal sealed class ServerSessionTransport : TransportBase
         : base($"dapr-{replyTo.Scheme}", loggerFactory)
     {
         SessionId = sessionId;
+        _replyTo = replyTo;
         _connection = connection;
         _appId = appId;
         _maxMessageBytes = maxMessageBytes;
@@ -56,6 +59,9 @@ internal sealed class ServerSessionTransport : TransportBase
             Interlocked.Increment(ref _pendingRequests);
         }
 
+        // Handlers run in the context of the delivery, so that their spans and replies join the message's trace.
+        message.Context ??= new JsonRpcMessageContext();
+        message.Context.ExecutionContext = ExecutionContext.Capture();
         await WriteMessageAsync(message, cancellationToken);
     }
 
@@ -63,6 +69,7 @@ internal sealed class ServerSessionTransport : TransportBase
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         LastActivity = DateTimeOffset.UtcNow;
+        using var activity = Telemetry.StartPublish(message, _replyTo.ToString(), SessionId);
         var envelope = Envelope(message);
         var bytes = _codec.Encode(envelope);
         if (bytes.Length > _maxMessageBytes)

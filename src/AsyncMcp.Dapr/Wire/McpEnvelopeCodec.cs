@@ -132,17 +132,7 @@ internal sealed class McpEnvelopeCodec
             return DecodeResult.Fail(WireError.MalformedJsonRpc, "The event data is not a JSON-RPC message.", partial);
         }
 
-        return DecodeResult.Ok(new McpEnvelope
-        {
-            Id = partial.Id,
-            Source = partial.Source,
-            Type = partial.Type,
-            SessionId = partial.SessionId,
-            ReplyTo = partial.ReplyTo,
-            Connection = partial.Connection,
-            TraceParent = partial.TraceParent,
-            Message = message,
-        });
+        return DecodeResult.Ok(partial with { Message = message });
     }
 
     private static void SetIfPresent(CloudEvent cloudEvent, CloudEventAttribute attribute, string? value)
