@@ -216,7 +216,11 @@ public sealed class DaprEmulator : IAsyncDisposable
             _components.Add(component);
         }
 
-        if (component.IsPubSub)
+        if (!ComponentTypes.IsEmulated(component.Type))
+        {
+            Logger.ComponentNotEmulated(component.Name, component.Type);
+        }
+        else if (component.IsPubSub)
         {
             Logger.PubSubEmulated(component.Name, component.Type);
         }
