@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using AsyncMcp.Dapr.Demo;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
