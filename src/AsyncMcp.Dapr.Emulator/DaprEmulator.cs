@@ -57,6 +57,9 @@ public sealed class DaprEmulator : IAsyncDisposable
 
     internal TimeProvider Time { get; } = TimeProvider.System;
 
+    /// <summary>The HTTP client output bindings send with (no timeout of its own, as daprd's).</summary>
+    internal HttpClient BindingClient { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan };
+
     internal IReadOnlyList<SubscriptionSpec> Subscriptions
     {
         get
@@ -95,8 +98,10 @@ public sealed class DaprEmulator : IAsyncDisposable
 
     /// <summary>Adds a component in code, e.g. <c>AddComponent("pubsub", "pubsub.in-memory")</c>.</summary>
     /// <param name="name">The component name apps use.</param>
-    /// <param name="type">One of pubsub.in-memory, pubsub.redis, pubsub.aws.snssqs, state.in-memory, state.redis, state.aws.dynamodb.</param>
-    /// <param name="metadata">Component metadata (for state stores, keyPrefix is honoured).</param>
+    /// <param name="type">One of pubsub.in-memory, pubsub.redis, pubsub.aws.snssqs, state.in-memory, state.redis, state.aws.dynamodb,
+    /// bindings.http, secretstores.local.file, secretstores.local.env.</param>
+    /// <param name="metadata">Component metadata (for state stores, keyPrefix is honoured; for bindings.http, url,
+    /// securityToken, securityTokenHeader, errorIfNot2XX; for secretstores.local.file, secretsFile and nestedSeparator).</param>
     /// <param name="scopes">App-ids that may use the component; none: every app.</param>
     /// <exception cref="NotSupportedException">The type is not emulated.</exception>
     public void AddComponent(string name, string type, IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<string>? scopes = null)
@@ -172,6 +177,7 @@ public sealed class DaprEmulator : IAsyncDisposable
 
         await Task.WhenAll(sidecars.Select(s => s.StopAsync())).ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
+        BindingClient.Dispose();
     }
 
     internal IReadOnlyList<ComponentSpec> ComponentsFor(string appId)
@@ -216,13 +222,13 @@ public sealed class DaprEmulator : IAsyncDisposable
             _components.Add(component);
         }
 
-        if (!ComponentTypes.IsEmulated(component.Type))
-        {
-            Logger.ComponentNotEmulated(component.Name, component.Type);
-        }
-        else if (component.IsPubSub)
+        if (component.IsPubSub)
         {
             Logger.PubSubEmulated(component.Name, component.Type);
+        }
+        else if (component.IsBinding || component.IsSecretStore)
+        {
+            Logger.ComponentLoaded(component.Name, component.Type);
         }
         else
         {

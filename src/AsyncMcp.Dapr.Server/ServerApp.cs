@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Apps;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -24,13 +25,17 @@ public static class ServerApp
             .WithResources<SampleResources>()
             .WithPrompts<SamplePrompts>()
             .WithCompleteHandler(CompleteAsync)
-            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options))
+            .WithDaprWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options))
+            // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
+            .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
         builder.Services.AddHealthChecks();
         builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();
         app.MapMcpPubSub();
+        app.MapMcp(builder.Configuration["Mcp:Http:Route"] ?? "/mcp");
         app.MapHealthChecks("/healthz");
         return app;
     }

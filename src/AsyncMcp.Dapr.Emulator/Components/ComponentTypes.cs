@@ -11,24 +11,15 @@ internal static class ComponentTypes
         "state.in-memory",
         "state.redis",
         "state.aws.dynamodb",
-    };
-
-    // Types a resources folder such as components/local declares but the emulator does not serve (yet): they are
-    // accepted and logged, so the real component files load; calls to them are not answered.
-    private static readonly HashSet<string> DeclaredOnly = new(StringComparer.Ordinal)
-    {
         "bindings.http",
-        "secretstores.local.env",
         "secretstores.local.file",
+        "secretstores.local.env",
     };
 
-    /// <summary>Whether the emulator serves <paramref name="type"/> (rather than only accepting its declaration).</summary>
-    public static bool IsEmulated(string type) => Supported.Contains(type);
-
-    /// <summary>Throws when <paramref name="spec"/> has a type the emulator neither emulates nor accepts.</summary>
+    /// <summary>Throws when <paramref name="spec"/> has a type the emulator does not emulate.</summary>
     public static void EnsureSupported(ComponentSpec spec)
     {
-        if (!Supported.Contains(spec.Type) && !DeclaredOnly.Contains(spec.Type))
+        if (!Supported.Contains(spec.Type))
         {
             throw new NotSupportedException(
                 $"Component '{spec.Name}' in {spec.Source} has type '{spec.Type}', which the Dapr emulator does not support. " +
