@@ -23,6 +23,7 @@ internal sealed class ActorHost : IAsyncDisposable
         Config = config;
         Name = sidecar.GrpcEndpoint.Authority;
         _stopping = CancellationTokenSource.CreateLinkedTokenSource(sidecar.StoppingToken);
+        Stopping = _stopping.Token;
         _scanLoop = ScanAsync();
     }
 
@@ -35,7 +36,7 @@ internal sealed class ActorHost : IAsyncDisposable
 
     public ActorHostConfig Config { get; }
 
-    public CancellationToken Stopping => _stopping.Token;
+    public CancellationToken Stopping { get; }
 
     public IEnumerable<ActiveActor> Active => _active.Values;
 
@@ -208,7 +209,6 @@ internal sealed class ActorHost : IAsyncDisposable
         }
 
         Channel.Dispose();
-        _stopping.Dispose();
     }
 
     private static byte[] TimerBody(JsonElement? data, string? callback, string? dueTime, string? period)
