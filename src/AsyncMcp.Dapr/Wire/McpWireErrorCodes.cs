@@ -16,4 +16,7 @@ public static class McpWireErrorCodes
 
     /// <summary>The server has reached its cap on open sessions.</summary>
     public const int TooManySessions = -32012;
+
+    /// <summary>The server replica that ran the request stopped before it answered; the request was not re-run.</summary>
+    public const int RequestInterrupted = -32013;
 }
