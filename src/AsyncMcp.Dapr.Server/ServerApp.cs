@@ -17,13 +17,19 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.Configure<SampleServerOptions>(builder.Configuration.GetSection("SampleServer"));
-        builder.Services
+        var mcp = builder.Services
             .AddMcpServer(options => options.ServerInfo = new Implementation { Name = Name, Version = "1.0.0" })
             .WithTools<SampleTools>()
             .WithResources<SampleResources>()
             .WithPrompts<SamplePrompts>()
             .WithCompleteHandler(CompleteAsync)
             .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+
+        // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.
+        if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Actors"))
+        {
+            mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
+        }
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();

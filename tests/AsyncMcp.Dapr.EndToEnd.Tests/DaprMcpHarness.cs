@@ -22,6 +22,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public const string PubSub = "pubsub";
     public const string ServerTopic = "mcp-requests";
     public const string DeadLetterTopic = "mcp-deadletters";
+    public const string StateStore = "statestore";
 
     private readonly List<RunningApp> _apps = [];
 
@@ -30,6 +31,9 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public DaprEmulator Emulator { get; }
 
     public RunningApp Server => _apps.First(app => app.AppId == "server");
+
+    /// <summary>Every running replica of the server app.</summary>
+    public IReadOnlyList<RunningApp> Servers => _apps.Where(app => app.AppId == "server").ToList();
 
     public RunningApp Client => _apps.First(app => app.AppId == "client");
 
@@ -43,22 +47,31 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     {
         var emulator = new DaprEmulator(new DaprEmulatorOptions { LoggerFactory = TestLogging.Factory });
         emulator.AddComponent(PubSub, "pubsub.in-memory");
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
         var harness = new DaprMcpHarness(emulator);
         await harness.StartServerAsync("server", serverSettings);
         await harness.StartAppAsync("client", ClientApp.Build, clientSettings);
         return harness;
     }
 
-    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null) =>
+    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         StartAppAsync(appId, ServerApp.Build, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["SampleServer:SlowJobStepMilliseconds"] = settings?.TryGetValue("SampleServer:SlowJobStepMilliseconds", out var step) == true ? step : "20",
-        });
+        }, configure);
+
+    /// <summary>Stops an app and its sidecar together, as when a replica dies.</summary>
+    public async Task StopAsync(RunningApp app)
+    {
+        _apps.Remove(app);
+        await app.DisposeAsync();
+    }
 
     public async Task<RunningApp> StartAppAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
-        IDictionary<string, string?>? settings)
+        IDictionary<string, string?>? settings,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var sidecar = await Emulator.StartSidecarAsync(appId);
         var configuration = new Dictionary<string, string?>
@@ -78,6 +91,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(TestLogging.Provider);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
