@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Apps;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -31,6 +32,7 @@ public static class ServerApp
             mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
         }
         builder.Services.AddHealthChecks();
+        builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();
