@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 
 namespace AsyncMcp.Dapr.Emulator.Actors;
@@ -24,16 +23,18 @@ internal sealed class ActorAppChannel : IDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>GET {app}/dapr/config: the JSON body, or null when the app hosts no actors (404 or an empty body).</summary>
+    /// <summary>
+    /// GET {app}/dapr/config: the JSON body, or null when the app hosts no actors (any non-2xx answer or an empty body:
+    /// daprd then runs the app without actors, dapr/dapr pkg/runtime/runtime.go loadAppConfiguration).
+    /// </summary>
     public async Task<string?> GetConfigAsync(CancellationToken cancellationToken)
     {
         using var response = await _client.GetAsync(Combine("dapr/config"), cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (!response.IsSuccessStatusCode)
         {
             return null;
         }
 
-        response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return string.IsNullOrWhiteSpace(body) ? null : body;
     }
