@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Emulator.Actors;
 using AsyncMcp.Dapr.Emulator.Components;
 using AsyncMcp.Dapr.Emulator.Diagnostics;
 using AsyncMcp.Dapr.Emulator.PubSub;
@@ -41,6 +42,7 @@ public sealed class DaprEmulator : IAsyncDisposable
 
         Logger = (Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AsyncMcp.Dapr.Emulator");
         Broker = new Broker(new DeliveryContext(Options, Logger, m => Broker!.Publish(m), RaiseSettled, Time));
+        Actors = new ActorSystem(this);
     }
 
     /// <summary>
@@ -54,6 +56,8 @@ public sealed class DaprEmulator : IAsyncDisposable
     internal ILogger Logger { get; }
 
     internal Broker Broker { get; }
+
+    internal ActorSystem Actors { get; }
 
     internal TimeProvider Time { get; } = TimeProvider.System;
 
@@ -176,6 +180,7 @@ public sealed class DaprEmulator : IAsyncDisposable
         }
 
         await Task.WhenAll(sidecars.Select(s => s.StopAsync())).ConfigureAwait(false);
+        await Actors.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         BindingClient.Dispose();
     }

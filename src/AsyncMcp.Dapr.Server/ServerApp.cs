@@ -19,7 +19,7 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.Configure<SampleServerOptions>(builder.Configuration.GetSection("SampleServer"));
-        builder.Services
+        var mcp = builder.Services
             .AddMcpServer(options => options.ServerInfo = new Implementation { Name = Name, Version = "1.0.0" })
             .WithTools<SampleTools>()
             .WithResources<SampleResources>()
@@ -29,6 +29,12 @@ public static class ServerApp
             .WithDaprWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options))
             // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
+
+        // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.
+        if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Actors"))
+        {
+            mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
+        }
         builder.Services.AddHealthChecks();
         builder.AddAppTelemetry();
 

@@ -27,6 +27,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
 
     /// <summary>The Standard Webhooks secret shared by the server (through the secret store) and the client (configuration).</summary>
     public static readonly string WebhookSecret = "whsec_" + Convert.ToBase64String("asyncmcp-dapr-end-to-end-secret!"u8);
+    public const string StateStore = "statestore";
 
     private readonly List<RunningApp> _apps = [];
 
@@ -35,6 +36,9 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public DaprEmulator Emulator { get; }
 
     public RunningApp Server => _apps.First(app => app.AppId == "server");
+
+    /// <summary>Every running replica of the server app.</summary>
+    public IReadOnlyList<RunningApp> Servers => _apps.Where(app => app.AppId == "server").ToList();
 
     public RunningApp Client => _apps.First(app => app.AppId == "client");
 
@@ -53,6 +57,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     {
         var emulator = new DaprEmulator(Options);
         emulator.AddComponent(PubSub, "pubsub.in-memory");
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
         return StartAsync(emulator, serverSettings, clientSettings);
     }
 
@@ -116,16 +121,24 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
         return harness;
     }
 
-    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null) =>
+    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         StartAppAsync(appId, ServerApp.Build, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["SampleServer:SlowJobStepMilliseconds"] = settings?.TryGetValue("SampleServer:SlowJobStepMilliseconds", out var step) == true ? step : "20",
-        });
+        }, configure);
+
+    /// <summary>Stops an app and its sidecar together, as when a replica dies.</summary>
+    public async Task StopAsync(RunningApp app)
+    {
+        _apps.Remove(app);
+        await app.DisposeAsync();
+    }
 
     public async Task<RunningApp> StartAppAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
-        IDictionary<string, string?>? settings)
+        IDictionary<string, string?>? settings,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var sidecar = await Emulator.StartSidecarAsync(appId);
         var configuration = new Dictionary<string, string?>
@@ -145,6 +158,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(TestLogging.Provider);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

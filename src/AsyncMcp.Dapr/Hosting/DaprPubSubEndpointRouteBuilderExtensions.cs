@@ -34,6 +34,7 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
             });
         }
 
+        ActorSessionEndpoints.MapIfEnabled(endpoints);
         return builder;
     }
 

@@ -29,4 +29,7 @@ public static class McpWireErrorCodes
     /// <c>ReplyTimeout</c> (for example because the server could not deliver to the client's webhook for good).
     /// </summary>
     public const int ReplyTimedOut = -32014;
+
+    /// <summary>The server replica that ran the request stopped before it answered; the request was not re-run.</summary>
+    public const int RequestInterrupted = -32015;
 }
