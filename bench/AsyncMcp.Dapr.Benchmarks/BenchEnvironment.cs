@@ -24,20 +24,39 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public PubSubClientTransport PubSubTransport { get; private set; } = null!;
 
+    /// <summary>A client app whose replies come back by signed webhook through a Dapr HTTP output binding.</summary>
+    public PubSubClientTransport WebhookTransport { get; private set; } = null!;
+
     public WebApplication Server => _apps[0].App;
 
     public static async Task<BenchEnvironment> StartAsync(IDictionary<string, string?>? serverSettings = null)
     {
         var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256 });
         emulator.AddComponent("pubsub", "pubsub.in-memory");
+        emulator.AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
+
+        // The webhook route: the binding's URL is the webhook client's address, so that client gets a fixed port.
+        var secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var secretsFile = Path.Combine(Directory.CreateTempSubdirectory("asyncmcp-bench-").FullName, "secrets.json");
+        await File.WriteAllTextAsync(secretsFile, $$"""{"mcp-webhook-{{ReplyBinding}}": "{{secret}}"}""");
+        emulator.AddComponent("secretstore", "secretstores.local.file", new Dictionary<string, string> { ["secretsFile"] = secretsFile });
+        var webhookPort = FreePort();
+        emulator.AddComponent(ReplyBinding, "bindings.http", new Dictionary<string, string> { ["url"] = $"http://127.0.0.1:{webhookPort}" });
         var environment = new BenchEnvironment(emulator);
 
         // The sample server serves the same tools on its Streamable HTTP door at /mcp.
-        var server = await environment.StartAsync("server", ServerApp.Build, serverSettings);
+        var settings = new Dictionary<string, string?>(serverSettings ?? new Dictionary<string, string?>()) { ["Mcp:Webhooks:SecretStore"] = "secretstore" };
+        var server = await environment.StartAsync("server", ServerApp.Build, settings);
         environment.DirectEndpoint = new Uri(Address(server) + "/mcp");
 
         var client = await environment.StartAsync("client", ClientApp.Build, null);
         environment.PubSubTransport = client.Services.GetRequiredService<PubSubClientTransport>();
+        var webhookClient = await environment.StartAsync("webhook-client", ClientApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:ReplyBinding"] = ReplyBinding,
+            ["Mcp:Webhooks:Secrets"] = secret,
+        }, $"http://127.0.0.1:{webhookPort}");
+        environment.WebhookTransport = webhookClient.Services.GetRequiredService<PubSubClientTransport>();
         return environment;
     }
 
@@ -49,6 +68,18 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public Task<McpClient> ConnectPubSubAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         PubSubTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
+
+    public Task<McpClient> ConnectWebhookAsync(string? protocolVersion, CancellationToken cancellationToken) =>
+        WebhookTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
+
+    private const string ReplyBinding = "client-replies";
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -65,7 +96,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     private async Task<WebApplication> StartAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
-        IDictionary<string, string?>? settings)
+        IDictionary<string, string?>? settings,
+        string url = "http://127.0.0.1:0")
     {
         var sidecar = await Emulator.StartSidecarAsync(appId);
         var configuration = new Dictionary<string, string?>
@@ -81,7 +113,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
         var app = build([], builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.UseUrls(url);
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
         });

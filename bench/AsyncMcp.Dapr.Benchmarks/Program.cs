@@ -27,6 +27,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
         {
             (BenchmarkReport.DirectPath, token => environment.ConnectDirectAsync(null, token)),
             ("async: Dapr pub/sub", token => environment.ConnectPubSubAsync(null, token)),
+            ("async: pub/sub + webhook replies", token => environment.ConnectWebhookAsync(null, token)),
         })
         {
             Console.WriteLine($"{path}, {sessions} session(s) ...");
