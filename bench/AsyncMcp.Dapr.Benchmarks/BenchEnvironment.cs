@@ -29,7 +29,10 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public WebApplication Server => _apps[0].App;
 
-    public static async Task<BenchEnvironment> StartAsync(IDictionary<string, string?>? serverSettings = null)
+    /// <param name="serverSettings">Configuration of the server app.</param>
+    /// <param name="configureServer">Changes to the server's builder, e.g. actor runtime timings.</param>
+    public static async Task<BenchEnvironment> StartAsync(
+        IDictionary<string, string?>? serverSettings = null, Action<WebApplicationBuilder>? configureServer = null)
     {
         var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256 });
         emulator.AddComponent("pubsub", "pubsub.in-memory");
@@ -46,7 +49,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
         // The sample server serves the same tools on its Streamable HTTP door at /mcp.
         var settings = new Dictionary<string, string?>(serverSettings ?? new Dictionary<string, string?>()) { ["Mcp:Webhooks:SecretStore"] = "secretstore" };
-        var server = await environment.StartAsync("server", ServerApp.Build, settings);
+        var server = await environment.StartAsync("server", ServerApp.Build, settings, configure: configureServer);
         environment.DirectEndpoint = new Uri(Address(server) + "/mcp");
 
         var client = await environment.StartAsync("client", ClientApp.Build, null);
@@ -97,7 +100,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
         IDictionary<string, string?>? settings,
-        string url = "http://127.0.0.1:0")
+        string url = "http://127.0.0.1:0",
+        Action<WebApplicationBuilder>? configure = null)
     {
         var sidecar = await Emulator.StartSidecarAsync(appId);
         var configuration = new Dictionary<string, string?>
@@ -116,6 +120,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             builder.WebHost.UseUrls(url);
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         await sidecar.AttachAppAsync(new Uri(Address(app)));

@@ -45,11 +45,12 @@ internal static class BenchmarkReport
         }
 
         text.AppendLine().AppendLine("### Server memory per open idle session").AppendLine();
-        text.AppendLine("| open sessions | KB per session |");
-        text.AppendLine("| ---: | ---: |");
+        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 20) |");
+        text.AppendLine("| --- | ---: | ---: | ---: |");
         foreach (var result in memory)
         {
-            text.AppendLine(Invariant, $"| {result.Sessions} | {result.BytesPerSession / 1024:F1} |");
+            var idle = result.BytesPerDeactivatedSession is { } bytes ? (bytes / 1024).ToString("F1", Invariant) : "n/a (never deactivated)";
+            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F1} | {idle} |");
         }
 
         text.AppendLine().AppendLine(Invariant, $"![p50 latency and throughput by path and sessions]({plotFile})");

@@ -41,13 +41,24 @@ await using (var environment = await BenchEnvironment.StartAsync())
 var memory = new List<SessionMemoryBenchmark.Result>();
 foreach (var count in memoryCounts)
 {
-    // A fresh server per count, so that each measures only its own sessions.
-    await using var environment = await BenchEnvironment.StartAsync(new Dictionary<string, string?> { ["Mcp:PubSub:MaxSessions"] = "100000" });
-    Console.WriteLine($"memory with {count} idle sessions ...");
-    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-    var result = await SessionMemoryBenchmark.RunAsync(environment, count, timeout.Token);
-    memory.Add(result);
-    Console.WriteLine($"  {result.BytesPerSession / 1024:F1} KB per session");
+    foreach (var actors in new[] { false, true })
+    {
+        // A fresh server per measurement, so that each counts only its own sessions.
+        var settings = new Dictionary<string, string?> { ["Mcp:PubSub:MaxSessions"] = "100000", ["Mcp:Sessions:Actors"] = actors ? "true" : "false" };
+        await using var environment = await BenchEnvironment.StartAsync(settings, builder =>
+            builder.Services.Configure<Dapr.Actors.Runtime.ActorRuntimeOptions>(runtime =>
+            {
+                runtime.ActorIdleTimeout = TimeSpan.FromSeconds(3);
+                runtime.ActorScanInterval = TimeSpan.FromSeconds(1);
+            }));
+        var host = actors ? "actor sessions" : "in-memory sessions";
+        Console.WriteLine($"memory with {count} idle {host} ...");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        var result = await SessionMemoryBenchmark.RunAsync(environment, host, count, actors ? TimeSpan.FromSeconds(6) : null, timeout.Token);
+        memory.Add(result);
+        Console.WriteLine($"  {result.BytesPerSession / 1024:F1} KB per live session" +
+            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty));
+    }
 }
 
 Directory.CreateDirectory(output);

@@ -6,19 +6,49 @@ namespace AsyncMcp.Dapr.Benchmarks;
 
 /// <summary>
 /// Server memory per open idle session: sessions are opened by injecting <c>initialize</c> events (no client objects
-/// in this process), and the managed heap is compared with all of them open and after all of them are closed.
+/// in this process), and the managed heap with all of them open is compared with the heap before they were opened.
 /// </summary>
 internal static class SessionMemoryBenchmark
 {
-    public sealed record Result(int Sessions, double BytesPerSession);
+    /// <param name="Host">Which session host held the sessions.</param>
+    /// <param name="Sessions">How many were open.</param>
+    /// <param name="BytesPerSession">Heap per open session while its server is live.</param>
+    /// <param name="BytesPerDeactivatedSession">Heap per session once its actor is deactivated (actors only), which
+    /// includes the emulated sidecar's in-memory copy of the session's state and reminders.</param>
+    public sealed record Result(string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession);
 
-    public static async Task<Result> RunAsync(BenchEnvironment environment, int sessions, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(BenchEnvironment environment, string host, int sessions, TimeSpan? deactivation, CancellationToken cancellationToken)
     {
-        const string sink = "memory-bench-replies";
-        var before = environment.Emulator.Published("pubsub", sink).Count;
+        // Warm up (code, caches, pools) so that the baseline holds everything but the sessions themselves.
+        await OpenAsync(environment, "warmup", 20, cancellationToken);
+        var baseline = Measure(environment);
+
+        await OpenAsync(environment, "measured", sessions, cancellationToken);
+        var open = Measure(environment);
+        double? perDeactivated = null;
+        if (deactivation is { } wait)
+        {
+            // Actors go idle and the runtime deactivates them: their servers are released, their state stays.
+            await Task.Delay(wait, cancellationToken);
+            await StableHeapAsync(SettledHeap(), cancellationToken);
+            perDeactivated = PerSession(baseline, Measure(environment), sessions);
+        }
+
+        return new Result(host, sessions, PerSession(baseline, open, sessions), perDeactivated);
+    }
+
+    // The emulator keeps every event it carried: those bytes are the broker's, not the sessions'.
+    private static double PerSession((long Heap, long Recorded) from, (long Heap, long Recorded) to, int sessions) =>
+        (double)((to.Heap - from.Heap) - (to.Recorded - from.Recorded)) / sessions;
+
+    private static (long Heap, long Recorded) Measure(BenchEnvironment environment) => (SettledHeap(), RecordedBytes(environment));
+
+    private static async Task OpenAsync(BenchEnvironment environment, string label, int sessions, CancellationToken cancellationToken)
+    {
+        var before = environment.Emulator.Published("pubsub", Sink).Count;
         for (var i = 0; i < sessions; i++)
         {
-            await InjectAsync(environment, Event($"init-{sessions}-{i}", null, new JsonObject
+            await InjectAsync(environment, Event($"init-{label}-{i}", null, new JsonObject
             {
                 ["jsonrpc"] = "2.0",
                 ["id"] = 1,
@@ -32,39 +62,30 @@ internal static class SessionMemoryBenchmark
             }), cancellationToken);
         }
 
-        while (environment.Emulator.Published("pubsub", sink).Count < before + sessions)
+        while (environment.Emulator.Published("pubsub", Sink).Count < before + sessions)
         {
             await Task.Delay(50, cancellationToken);
         }
-
-        var sessionIds = environment.Emulator.Published("pubsub", sink).Skip(before)
-            .Select(message => (string)JsonNode.Parse(message.Body.Span)![McpCloudEventAttributes.SessionId]!)
-            .ToList();
-        var open = SettledHeap();
-        var recordedBefore = RecordedBytes(environment);
-
-        foreach (var sessionId in sessionIds)
-        {
-            await InjectAsync(environment, Event(Guid.NewGuid().ToString("N"), sessionId, null), cancellationToken);
-        }
-
-        // Closing is asynchronous: wait until the heap stops shrinking.
-        long closed = SettledHeap(), previous;
-        do
-        {
-            previous = closed;
-            await Task.Delay(500, cancellationToken);
-            closed = SettledHeap();
-        }
-        while (previous - closed > 64 * 1024);
-
-        // The emulator keeps every event it carried; the close events added since are not session memory.
-        closed -= RecordedBytes(environment) - recordedBefore;
-        return new Result(sessions, (double)(open - closed) / sessions);
     }
 
+    private const string Sink = "memory-bench-replies";
+
     private static long RecordedBytes(BenchEnvironment environment) =>
-        environment.Emulator.Published("pubsub", "mcp-requests").Sum(message => (long)message.Body.Length);
+        environment.Emulator.Published("pubsub", "mcp-requests").Concat(environment.Emulator.Published("pubsub", Sink))
+            .Sum(message => (long)message.Body.Length);
+
+    private static async Task<long> StableHeapAsync(long heap, CancellationToken cancellationToken)
+    {
+        long previous;
+        do
+        {
+            previous = heap;
+            await Task.Delay(1000, cancellationToken);
+            heap = SettledHeap();
+        }
+        while (previous - heap > 64 * 1024);
+        return heap;
+    }
 
     private static long SettledHeap()
     {
