@@ -2,10 +2,10 @@ using System.Globalization;
 using AsyncMcp.Dapr.Benchmarks;
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64]
-//        [--memory 1000,10000] [--out docs]
+//        [--memory 1000,10000 | none] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var memoryCounts = Option("--memory", "1000,10000").Split(',').Where(value => value.Length > 0).Select(int.Parse).ToArray();
+var memoryCounts = Option("--memory", "1000,10000") is "none" ? [] : Option("--memory", "1000,10000").Split(',').Select(int.Parse).ToArray();
 var output = Option("--out", "docs");
 var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
