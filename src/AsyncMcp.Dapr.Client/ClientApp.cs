@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Apps;
 using AsyncMcp.Dapr.Transports;
 
 namespace AsyncMcp.Dapr.Client;
@@ -15,6 +16,7 @@ public static class ClientApp
         builder.Services.AddMcpPubSubClient(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
         builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));
         builder.Services.AddHealthChecks();
+        builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();

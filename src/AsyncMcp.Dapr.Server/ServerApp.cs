@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Apps;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -25,6 +26,7 @@ public static class ServerApp
             .WithCompleteHandler(CompleteAsync)
             .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
         builder.Services.AddHealthChecks();
+        builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();

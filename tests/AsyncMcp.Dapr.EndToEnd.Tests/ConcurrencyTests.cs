@@ -13,7 +13,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
     {
         const int sessions = 50;
         const int callsPerSession = 6;
-        var timeout = TestContext.Current.CancellationToken;
+        var timeout = TestDeadline.Current;
 
         // Half pin the session-based generation, half use the sessionless one, all over the same reply topic.
         var clients = await Task.WhenAll(Enumerable.Range(0, sessions).Select(i =>

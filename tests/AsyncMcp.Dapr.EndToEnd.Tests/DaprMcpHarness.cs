@@ -37,12 +37,24 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
 
     /// <param name="serverSettings">Configuration of the server app, e.g. <c>Mcp:PubSub:MaxSessions</c>.</param>
     /// <param name="clientSettings">Configuration of the client app.</param>
-    public static async Task<DaprMcpHarness> StartAsync(
+    public static Task<DaprMcpHarness> StartAsync(
         IDictionary<string, string?>? serverSettings = null,
         IDictionary<string, string?>? clientSettings = null)
     {
-        var emulator = new DaprEmulator(new DaprEmulatorOptions { LoggerFactory = TestLogging.Factory });
+        var emulator = new DaprEmulator(Options);
         emulator.AddComponent(PubSub, "pubsub.in-memory");
+        return StartAsync(emulator, serverSettings, clientSettings);
+    }
+
+    /// <summary>The emulator settings every harness uses.</summary>
+    public static DaprEmulatorOptions Options => new() { LoggerFactory = TestLogging.Factory };
+
+    /// <summary>Starts the server and the client app on a given emulator, e.g. one loaded from component files.</summary>
+    public static async Task<DaprMcpHarness> StartAsync(
+        DaprEmulator emulator,
+        IDictionary<string, string?>? serverSettings = null,
+        IDictionary<string, string?>? clientSettings = null)
+    {
         var harness = new DaprMcpHarness(emulator);
         await harness.StartServerAsync("server", serverSettings);
         await harness.StartAppAsync("client", ClientApp.Build, clientSettings);

@@ -12,7 +12,7 @@ public sealed class FaultTests : IAsyncLifetime
 
     private DaprMcpHarness _harness = null!;
 
-    private static CancellationToken Timeout => TestContext.Current.CancellationToken;
+    private static CancellationToken Timeout => TestDeadline.Current;
 
     public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync(
         serverSettings: new Dictionary<string, string?> { ["Mcp:PubSub:MaxMessageBytes"] = "16384" });

@@ -16,7 +16,7 @@ public sealed class McpFeatureTests : IAsyncLifetime
 
     private DaprMcpHarness _harness = null!;
 
-    private static CancellationToken Timeout => TestContext.Current.CancellationToken;
+    private static CancellationToken Timeout => TestDeadline.Current;
 
     public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync();
 

@@ -1,6 +1,5 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Transports;
-using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,17 +20,7 @@ public static class DaprPubSubClientServiceCollectionExtensions
     public static IServiceCollection AddMcpPubSubClient(this IServiceCollection services, Action<DaprPubSubClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<DaprPubSubClientOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprPubSubClientOptions>, DaprPubSubClientOptionsValidator>());
-        services.AddDaprClient();
-        services.TryAddSingleton<McpEnvelopeCodec>();
-        services.TryAddSingleton<McpEventPublisher>();
+        services.AddMcpDaprCore<DaprPubSubClientOptions, DaprPubSubClientOptionsValidator>(configure);
         services.TryAddSingleton<PubSubReplyRouter>();
         services.TryAddSingleton<PubSubReplyEndpoint>();
         services.TryAddSingleton(sp => new PubSubClientTransport(

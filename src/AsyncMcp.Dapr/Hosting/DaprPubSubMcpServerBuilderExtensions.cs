@@ -1,9 +1,7 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Transports;
-using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -21,17 +19,7 @@ public static class DaprPubSubMcpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<DaprPubSubServerOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprPubSubServerOptions>, DaprPubSubServerOptionsValidator>());
-        services.AddDaprClient();
-        services.TryAddSingleton<McpEnvelopeCodec>();
-        services.TryAddSingleton<McpEventPublisher>();
+        services.AddMcpDaprCore<DaprPubSubServerOptions, DaprPubSubServerOptionsValidator>(configure);
         services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
         services.TryAddSingleton<PubSubRequestEndpoint>();
         return builder;

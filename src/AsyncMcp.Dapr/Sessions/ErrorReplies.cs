@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Transports;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
@@ -16,14 +17,16 @@ internal sealed class ErrorReplies(McpEventPublisher publisher, string appId, IL
             return;
         }
 
+        var error = new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = code, Message = message } };
+        using var activity = Telemetry.StartPublish(error, replyTo.Target, envelope.SessionId);
         var reply = new McpEnvelope
         {
             Id = Guid.NewGuid().ToString("N"),
             Source = appId,
             SessionId = envelope.SessionId,
             Connection = envelope.Connection,
-            TraceParent = envelope.TraceParent,
-            Message = new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = code, Message = message } },
+            TraceParent = McpEventPublisher.CurrentTraceParent(),
+            Message = error,
         };
 
         try

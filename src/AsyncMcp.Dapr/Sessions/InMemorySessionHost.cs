@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Transports;
 using AsyncMcp.Dapr.Wire;
@@ -46,6 +47,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         _errors = new ErrorReplies(publisher, _options.AppId!, _logger);
         var period = TimeSpan.FromTicks(Math.Clamp(_options.SessionIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _sweeper = new Timer(_ => _ = SweepAsync(), null, period, period);
+        Telemetry.ObserveOpenSessions(() => _sessions.Count);
     }
 
     public int OpenSessions => _sessions.Count;

@@ -5,6 +5,12 @@ namespace AsyncMcp.Dapr.Transports;
 /// <summary>Source-generated log messages of the transports.</summary>
 internal static partial class Log
 {
+    private static readonly Func<ILogger, string, string?, IDisposable?> MessageScope =
+        LoggerMessage.DefineScope<string, string?>("Message {MessageId} of session {SessionId}");
+
+    /// <summary>Puts the message id and session id on every log line written while the message is processed.</summary>
+    public static IDisposable? BeginMessageScope(ILogger logger, Wire.McpEnvelope envelope) => MessageScope(logger, envelope.Id, envelope.SessionId);
+
     [LoggerMessage(1001, LogLevel.Warning, "Session {SessionId}: an outgoing message of {Size} bytes exceeds the wire limit of {Limit} bytes.")]
     public static partial void OutgoingTooLarge(ILogger logger, string? sessionId, int size, int limit);
 

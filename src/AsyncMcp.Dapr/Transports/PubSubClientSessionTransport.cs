@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -20,6 +23,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     private readonly ReplyAddress _replyTo;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<RequestId, (long Started, string Method)> _pending = new();
     private int _disposed;
 
     public PubSubClientSessionTransport(
@@ -52,6 +56,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     /// <inheritdoc />
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.StartPublish(message, _serverTopic, SessionId);
         var bytes = _publisher.Encode(new McpEnvelope
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -69,6 +74,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
                 $"The message is {bytes.Length} bytes, larger than the wire limit of {_maxMessageBytes} bytes.");
         }
 
+        if (message is JsonRpcRequest request)
+        {
+            _pending[request.Id] = (Stopwatch.GetTimestamp(), request.Method);
+        }
+
         await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
     }
 
@@ -78,6 +88,12 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         if (SessionId is null && envelope.SessionId is not null)
         {
             SessionId = envelope.SessionId;
+        }
+
+        if (envelope.Message is JsonRpcMessageWithId { Id: var id } and (JsonRpcResponse or JsonRpcError) && _pending.TryRemove(id, out var request))
+        {
+            Telemetry.RequestDuration.Record(
+                Stopwatch.GetElapsedTime(request.Started).TotalSeconds, new KeyValuePair<string, object?>("mcp.method.name", request.Method));
         }
 
         return WriteMessageAsync(envelope.Message!, cancellationToken);

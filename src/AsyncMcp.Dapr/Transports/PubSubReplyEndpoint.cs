@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,7 @@ internal sealed class PubSubReplyEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var status = await ProcessAsync(context.Request, context.RequestAborted);
+        Telemetry.Delivered(_options.Route, status.ToString());
         await DeliveryResponse.WriteAsync(context, status);
     }
 
@@ -37,6 +39,8 @@ internal sealed class PubSubReplyEndpoint(
             return DeliveryStatus.Drop;
         }
 
+        using var activity = Telemetry.StartProcess(decoded.Envelope, _options.Route);
+        using var scope = Log.BeginMessageScope(logger, decoded.Envelope);
         return await router.RouteAsync(decoded.Envelope, cancellationToken);
     }
 }

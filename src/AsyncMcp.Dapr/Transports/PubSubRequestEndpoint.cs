@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Wire;
@@ -26,6 +27,7 @@ internal sealed class PubSubRequestEndpoint(
     {
         var cancellationToken = context.RequestAborted;
         var status = await ProcessAsync(context.Request, cancellationToken);
+        Telemetry.Delivered(_options.Route, status.ToString());
         await DeliveryResponse.WriteAsync(context, status);
     }
 
@@ -52,6 +54,8 @@ internal sealed class PubSubRequestEndpoint(
         }
 
         var envelope = decoded.Envelope!;
+        using var activity = Telemetry.StartProcess(envelope, _options.Route);
+        using var scope = Log.BeginMessageScope(logger, envelope);
         return envelope.Type == McpCloudEventTypes.SessionClose
             ? await host.CloseAsync(envelope, cancellationToken)
             : await host.DispatchAsync(envelope, cancellationToken);
@@ -97,16 +101,7 @@ internal sealed class PubSubRequestEndpoint(
                         : new ModelContextProtocol.Protocol.RequestId(id.GetString() ?? string.Empty),
                     Method = method.GetString() ?? string.Empty,
                 };
-                return new McpEnvelope
-                {
-                    Id = envelope.Id,
-                    Source = envelope.Source,
-                    SessionId = envelope.SessionId,
-                    ReplyTo = envelope.ReplyTo,
-                    Connection = envelope.Connection,
-                    TraceParent = envelope.TraceParent,
-                    Message = request,
-                };
+                return envelope with { Message = request };
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -53,6 +54,9 @@ internal sealed class PubSubServerSessionTransport : TransportBase
             Interlocked.Increment(ref _pendingRequests);
         }
 
+        // Handlers run in the context of the delivery, so that their spans and replies join the message's trace.
+        message.Context ??= new JsonRpcMessageContext();
+        message.Context.ExecutionContext = ExecutionContext.Capture();
         await WriteMessageAsync(message, cancellationToken);
     }
 
@@ -60,6 +64,7 @@ internal sealed class PubSubServerSessionTransport : TransportBase
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         LastActivity = DateTimeOffset.UtcNow;
+        using var activity = Telemetry.StartPublish(message, _replyTo.Target, SessionId);
         var bytes = _publisher.Encode(Envelope(message));
         if (bytes.Length > _maxMessageBytes)
         {

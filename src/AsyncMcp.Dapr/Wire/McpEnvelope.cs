@@ -3,7 +3,7 @@ using ModelContextProtocol.Protocol;
 namespace AsyncMcp.Dapr.Wire;
 
 /// <summary>One MCP message as it travels in a CloudEvent: the JSON-RPC message and its routing attributes.</summary>
-public sealed class McpEnvelope
+public sealed record McpEnvelope
 {
     /// <summary>The CloudEvent <c>id</c>: unique per message and kept across redeliveries; the de-duplication key.</summary>
     public required string Id { get; init; }

@@ -50,7 +50,8 @@ internal sealed class McpEnvelopeCodec
         if (envelope.Message is not null)
         {
             cloudEvent.DataContentType = MediaTypeNames.Application.Json;
-            cloudEvent.Data = JsonSerializer.SerializeToElement(envelope.Message, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage)));
+            // The formatter serializes the message straight into the event with the MCP SDK's options.
+            cloudEvent.Data = envelope.Message;
         }
 
         SetIfPresent(cloudEvent, SessionIdAttribute, envelope.SessionId);
@@ -132,17 +133,7 @@ internal sealed class McpEnvelopeCodec
             return DecodeResult.Fail(WireError.MalformedJsonRpc, "The event data is not a JSON-RPC message.", partial);
         }
 
-        return DecodeResult.Ok(new McpEnvelope
-        {
-            Id = partial.Id,
-            Source = partial.Source,
-            Type = partial.Type,
-            SessionId = partial.SessionId,
-            ReplyTo = partial.ReplyTo,
-            Connection = partial.Connection,
-            TraceParent = partial.TraceParent,
-            Message = message,
-        });
+        return DecodeResult.Ok(partial with { Message = message });
     }
 
     private static void SetIfPresent(CloudEvent cloudEvent, CloudEventAttribute attribute, string? value)

@@ -1,0 +1,16 @@
+namespace AsyncMcp.Dapr.Benchmarks;
+
+/// <summary>Percentiles and throughput of one measured run.</summary>
+internal sealed record LatencyStats(string Path, int Sessions, int Calls, double Seconds, double P50Ms, double P90Ms, double P99Ms)
+{
+    public double CallsPerSecond => Calls / Seconds;
+
+    public static LatencyStats From(string path, int sessions, IReadOnlyList<double> latenciesMs, double seconds)
+    {
+        var sorted = latenciesMs.Order().ToArray();
+        return new LatencyStats(path, sessions, sorted.Length, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.90), Percentile(sorted, 0.99));
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AsyncMcp.Dapr.Wire;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Diagnostics;
+
+/// <summary>
+/// The spans and instruments of the library. A publish is a producer span whose context travels to the sidecar in
+/// the publish call's <c>traceparent</c> header; daprd stamps its own child context on the delivered event, and the
+/// receiving side continues the trace from there with a consumer span.
+/// </summary>
+internal static class Telemetry
+{
+    private static readonly ActivitySource Source = new(McpDaprTelemetry.ActivitySourceName);
+    private static readonly Meter Meter = new(McpDaprTelemetry.MeterName);
+
+    public static readonly Counter<long> MessagesOut = Meter.CreateCounter<long>(
+        "asyncmcp.messages.published", "{message}", "MCP messages published, by topic.");
+
+    public static readonly Counter<long> MessagesIn = Meter.CreateCounter<long>(
+        "asyncmcp.messages.delivered", "{message}", "MCP messages delivered by the sidecar, by route and outcome (Success, Retry, Drop).");
+
+    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
+        "asyncmcp.client.request.duration", "s", "Time from publishing a request to receiving its answer, by MCP method.");
+
+    /// <summary>Reports the number of open sessions of a session host.</summary>
+    public static void ObserveOpenSessions(Func<int> openSessions) =>
+        Meter.CreateObservableGauge("asyncmcp.sessions.open", openSessions, "{session}", "MCP sessions open in this process.");
+
+    /// <summary>Starts the producer span of one publish.</summary>
+    public static Activity? StartPublish(JsonRpcMessage message, string topic, string? sessionId)
+    {
+        MessagesOut.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+        var activity = Source.StartActivity($"publish {NameOf(message)}", ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "dapr");
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.destination.name", topic);
+            Tag(activity, message, sessionId);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Starts the consumer span of one delivered event, continuing the trace the event carries.</summary>
+    public static Activity? StartProcess(McpEnvelope envelope, string route)
+    {
+        ActivityContext.TryParse(envelope.TraceParent, null, out var parent);
+        var activity = Source.StartActivity($"process {(envelope.Message is { } message ? NameOf(message) : envelope.Type)}", ActivityKind.Consumer, parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "dapr");
+            activity.SetTag("messaging.operation.type", "process");
+            activity.SetTag("messaging.message.id", envelope.Id);
+            activity.SetTag("url.path", route);
+            if (envelope.Message is { } delivered)
+            {
+                Tag(activity, delivered, envelope.SessionId);
+            }
+        }
+
+        return activity;
+    }
+
+    /// <summary>Counts one delivered event with its outcome.</summary>
+    public static void Delivered(string route, string outcome) =>
+        MessagesIn.Add(1, new KeyValuePair<string, object?>("url.path", route), new KeyValuePair<string, object?>("outcome", outcome));
+
+    private static void Tag(Activity activity, JsonRpcMessage message, string? sessionId)
+    {
+        activity.SetTag("mcp.method.name", NameOf(message));
+        if (message is JsonRpcMessageWithId { Id: var id })
+        {
+            activity.SetTag("jsonrpc.request.id", id.ToString());
+        }
+
+        if (sessionId is not null)
+        {
+            activity.SetTag("mcp.session.id", sessionId);
+        }
+    }
+
+    private static string NameOf(JsonRpcMessage message) => message switch
+    {
+        JsonRpcRequest request => request.Method,
+        JsonRpcNotification notification => notification.Method,
+        JsonRpcError => "error",
+        _ => "response",
+    };
+}
