@@ -4,7 +4,6 @@ using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Transports;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Client;
 
 namespace AsyncMcp.Dapr.Benchmarks;
@@ -33,12 +32,11 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         emulator.AddComponent("pubsub", "pubsub.in-memory");
         var environment = new BenchEnvironment(emulator);
 
-        var server = await environment.StartAsync("server", ServerApp.Build, serverSettings, builder =>
-            builder.Services.AddMcpServer().WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients),
-            app => app.MapMcp("/mcp"));
+        // The sample server serves the same tools on its Streamable HTTP door at /mcp.
+        var server = await environment.StartAsync("server", ServerApp.Build, serverSettings);
         environment.DirectEndpoint = new Uri(Address(server) + "/mcp");
 
-        var client = await environment.StartAsync("client", ClientApp.Build, null, null, null);
+        var client = await environment.StartAsync("client", ClientApp.Build, null);
         environment.PubSubTransport = client.Services.GetRequiredService<PubSubClientTransport>();
         return environment;
     }
@@ -67,9 +65,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     private async Task<WebApplication> StartAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
-        IDictionary<string, string?>? settings,
-        Action<WebApplicationBuilder>? configure,
-        Action<WebApplication>? map)
+        IDictionary<string, string?>? settings)
     {
         var sidecar = await Emulator.StartSidecarAsync(appId);
         var configuration = new Dictionary<string, string?>
@@ -88,9 +84,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
-            configure?.Invoke(builder);
         });
-        map?.Invoke(app);
         await app.StartAsync();
         await sidecar.AttachAppAsync(new Uri(Address(app)));
         _apps.Add((app, sidecar));

@@ -14,6 +14,13 @@ public static class ClientApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.AddMcpPubSubClient(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+        var webhookReplies = builder.Configuration["Mcp:PubSub:ReplyBinding"] is not null;
+        if (webhookReplies)
+        {
+            // Replies come by signed webhook (docs/webhooks.md): the receiver verifies them before the client sees them.
+            builder.Services.AddMcpWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options));
+        }
+
         builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));
         builder.Services.AddHealthChecks();
         builder.AddAppTelemetry();
@@ -21,6 +28,11 @@ public static class ClientApp
         var app = builder.Build();
         app.MapSubscribeHandler();
         app.MapMcpPubSubReplies();
+        if (webhookReplies)
+        {
+            app.MapMcpWebhookReplies();
+        }
+
         app.MapHealthChecks("/healthz");
         return app;
     }

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Emulator.Actors;
 using AsyncMcp.Dapr.Emulator.Components;
 using AsyncMcp.Dapr.Emulator.Diagnostics;
 using AsyncMcp.Dapr.Emulator.PubSub;
@@ -41,6 +42,7 @@ public sealed class DaprEmulator : IAsyncDisposable
 
         Logger = (Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AsyncMcp.Dapr.Emulator");
         Broker = new Broker(new DeliveryContext(Options, Logger, m => Broker!.Publish(m), RaiseSettled, Time));
+        Actors = new ActorSystem(this);
     }
 
     /// <summary>
@@ -55,7 +57,12 @@ public sealed class DaprEmulator : IAsyncDisposable
 
     internal Broker Broker { get; }
 
+    internal ActorSystem Actors { get; }
+
     internal TimeProvider Time { get; } = TimeProvider.System;
+
+    /// <summary>The HTTP client output bindings send with (no timeout of its own, as daprd's).</summary>
+    internal HttpClient BindingClient { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan };
 
     internal IReadOnlyList<SubscriptionSpec> Subscriptions
     {
@@ -95,8 +102,10 @@ public sealed class DaprEmulator : IAsyncDisposable
 
     /// <summary>Adds a component in code, e.g. <c>AddComponent("pubsub", "pubsub.in-memory")</c>.</summary>
     /// <param name="name">The component name apps use.</param>
-    /// <param name="type">One of pubsub.in-memory, pubsub.redis, pubsub.aws.snssqs, state.in-memory, state.redis, state.aws.dynamodb.</param>
-    /// <param name="metadata">Component metadata (for state stores, keyPrefix is honoured).</param>
+    /// <param name="type">One of pubsub.in-memory, pubsub.redis, pubsub.aws.snssqs, state.in-memory, state.redis, state.aws.dynamodb,
+    /// bindings.http, secretstores.local.file, secretstores.local.env.</param>
+    /// <param name="metadata">Component metadata (for state stores, keyPrefix is honoured; for bindings.http, url,
+    /// securityToken, securityTokenHeader, errorIfNot2XX; for secretstores.local.file, secretsFile and nestedSeparator).</param>
     /// <param name="scopes">App-ids that may use the component; none: every app.</param>
     /// <exception cref="NotSupportedException">The type is not emulated.</exception>
     public void AddComponent(string name, string type, IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<string>? scopes = null)
@@ -171,7 +180,9 @@ public sealed class DaprEmulator : IAsyncDisposable
         }
 
         await Task.WhenAll(sidecars.Select(s => s.StopAsync())).ConfigureAwait(false);
+        await Actors.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
+        BindingClient.Dispose();
     }
 
     internal IReadOnlyList<ComponentSpec> ComponentsFor(string appId)
@@ -219,6 +230,10 @@ public sealed class DaprEmulator : IAsyncDisposable
         if (component.IsPubSub)
         {
             Logger.PubSubEmulated(component.Name, component.Type);
+        }
+        else if (component.IsBinding || component.IsSecretStore)
+        {
+            Logger.ComponentLoaded(component.Name, component.Type);
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using AsyncMcp.Dapr.Emulator.Actors;
 using AsyncMcp.Dapr.Emulator.Api;
 using AsyncMcp.Dapr.Emulator.Components;
 using AsyncMcp.Dapr.Emulator.Diagnostics;
@@ -106,6 +107,9 @@ public sealed class DaprSidecar : IAsyncDisposable
                 member.Subscription.DeadLetterTopic, member.Subscription.Source);
             _emulator.Broker.Join(member);
         }
+
+        // daprd then reads the app's actor configuration and, if it hosts actor types, joins the placement.
+        await _emulator.Actors.AttachAsync(this, appBaseUrl, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -124,6 +128,7 @@ public sealed class DaprSidecar : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         _emulator.Broker.Leave(this);
+        await _emulator.Actors.DetachAsync(this).ConfigureAwait(false);
         await Task.WhenAll(_deliveries.Keys).ConfigureAwait(false);
         await _grpcApp.StopAsync().ConfigureAwait(false);
         await _httpApp.StopAsync().ConfigureAwait(false);
@@ -168,10 +173,13 @@ public sealed class DaprSidecar : IAsyncDisposable
         httpBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1AndHttp2));
         var httpApp = httpBuilder.Build();
         HttpApi.Map(httpApp, api);
+        DaprSidecar? self = null;
+        ActorHttpApi.Map(httpApp, api, () => self ?? throw new InvalidOperationException("The sidecar is starting."));
 
         await grpcApp.StartAsync(cancellationToken).ConfigureAwait(false);
         await httpApp.StartAsync(cancellationToken).ConfigureAwait(false);
         var sidecar = new DaprSidecar(emulator, appId, grpcApp, httpApp, Address(grpcApp), Address(httpApp));
+        self = sidecar;
         emulator.Logger.SidecarStarted(appId, sidecar.GrpcEndpoint, sidecar.HttpEndpoint);
         return sidecar;
     }

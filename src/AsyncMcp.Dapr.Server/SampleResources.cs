@@ -10,7 +10,7 @@ public sealed class SampleResources
     /// <summary>The server's status.</summary>
     [McpServerResource(UriTemplate = "status://server", Name = "server-status", MimeType = "text/plain")]
     [Description("What the server is and how it is reached.")]
-    public static string Status() => "AsyncMcp.Dapr sample server: reached over Dapr pub/sub.";
+    public static string Status() => "AsyncMcp.Dapr sample server: reached over Dapr pub/sub (replies by pub/sub or signed webhook) and over Streamable HTTP.";
 
     /// <summary>A job's report, by id.</summary>
     [McpServerResource(UriTemplate = "jobs://{id}", Name = "job-report", MimeType = "text/plain")]

@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Apps;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -18,19 +19,29 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.Services.Configure<SampleServerOptions>(builder.Configuration.GetSection("SampleServer"));
-        builder.Services
+        var mcp = builder.Services
             .AddMcpServer(options => options.ServerInfo = new Implementation { Name = Name, Version = "1.0.0" })
             .WithTools<SampleTools>()
             .WithResources<SampleResources>()
             .WithPrompts<SamplePrompts>()
             .WithCompleteHandler(CompleteAsync)
-            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options))
+            .WithDaprWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options))
+            // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
+            .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
+
+        // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.
+        if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Actors"))
+        {
+            mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
+        }
         builder.Services.AddHealthChecks();
         builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();
         app.MapMcpPubSub();
+        app.MapMcp(builder.Configuration["Mcp:Http:Route"] ?? "/mcp");
         app.MapHealthChecks("/healthz");
         return app;
     }

@@ -22,6 +22,12 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public const string PubSub = "pubsub";
     public const string ServerTopic = "mcp-requests";
     public const string DeadLetterTopic = "mcp-deadletters";
+    public const string ReplyBinding = "client-replies";
+    public const string SecretStore = "secretstore";
+
+    /// <summary>The Standard Webhooks secret shared by the server (through the secret store) and the client (configuration).</summary>
+    public static readonly string WebhookSecret = "whsec_" + Convert.ToBase64String("asyncmcp-dapr-end-to-end-secret!"u8);
+    public const string StateStore = "statestore";
 
     private readonly List<RunningApp> _apps = [];
 
@@ -31,9 +37,17 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
 
     public RunningApp Server => _apps.First(app => app.AppId == "server");
 
+    /// <summary>Every running replica of the server app.</summary>
+    public IReadOnlyList<RunningApp> Servers => _apps.Where(app => app.AppId == "server").ToList();
+
     public RunningApp Client => _apps.First(app => app.AppId == "client");
 
     public PubSubClientTransport Transport => Client.Service<PubSubClientTransport>();
+
+    /// <summary>Between the reply binding and the client app, when replies come by webhook.</summary>
+    public WebhookGate? Gate { get; private set; }
+
+    private string? _secretsFolder;
 
     /// <param name="serverSettings">Configuration of the server app, e.g. <c>Mcp:PubSub:MaxSessions</c>.</param>
     /// <param name="clientSettings">Configuration of the client app.</param>
@@ -43,6 +57,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     {
         var emulator = new DaprEmulator(Options);
         emulator.AddComponent(PubSub, "pubsub.in-memory");
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
         return StartAsync(emulator, serverSettings, clientSettings);
     }
 
@@ -61,16 +76,69 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
         return harness;
     }
 
-    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null) =>
+    /// <summary>
+    /// The same, with replies by signed webhook: the client names the HTTP output binding <see cref="ReplyBinding"/>,
+    /// whose URL (in the emulated sidecars) points at a <see cref="WebhookGate"/> in front of the client app; the
+    /// server reads the signing secret from a local-file secret store, the client from its configuration.
+    /// </summary>
+    public static async Task<DaprMcpHarness> StartWithWebhooksAsync(
+        IDictionary<string, string?>? serverSettings = null,
+        IDictionary<string, string?>? clientSettings = null)
+    {
+        var emulator = new DaprEmulator(new DaprEmulatorOptions { LoggerFactory = TestLogging.Factory });
+        emulator.AddComponent(PubSub, "pubsub.in-memory");
+        var harness = new DaprMcpHarness(emulator) { _secretsFolder = Directory.CreateTempSubdirectory("asyncmcp-secrets-").FullName };
+        var secretsFile = Path.Combine(harness._secretsFolder, "secrets.json");
+        await File.WriteAllTextAsync(secretsFile, $$"""{"mcp-webhook-{{ReplyBinding}}": "{{WebhookSecret}}"}""");
+        emulator.AddComponent(SecretStore, "secretstores.local.file", new Dictionary<string, string> { ["secretsFile"] = secretsFile });
+        harness.Gate = await WebhookGate.StartAsync();
+        emulator.AddComponent(ReplyBinding, "bindings.http", new Dictionary<string, string> { ["url"] = harness.Gate.Url.ToString() });
+
+        var server = new Dictionary<string, string?>
+        {
+            ["Mcp:Webhooks:SecretStore"] = SecretStore,
+            ["Mcp:Webhooks:FirstRetryDelay"] = "00:00:00.050",
+            ["Mcp:Webhooks:MaxRetryDelay"] = "00:00:00.200",
+        };
+        var client = new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:ReplyBinding"] = ReplyBinding,
+            ["Mcp:Webhooks:Secrets"] = WebhookSecret,
+        };
+        foreach (var (key, value) in serverSettings ?? new Dictionary<string, string?>())
+        {
+            server[key] = value;
+        }
+
+        foreach (var (key, value) in clientSettings ?? new Dictionary<string, string?>())
+        {
+            client[key] = value;
+        }
+
+        await harness.StartServerAsync("server", server);
+        var clientApp = await harness.StartAppAsync("client", ClientApp.Build, client);
+        harness.Gate.Target = clientApp.BaseAddress;
+        return harness;
+    }
+
+    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         StartAppAsync(appId, ServerApp.Build, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["SampleServer:SlowJobStepMilliseconds"] = settings?.TryGetValue("SampleServer:SlowJobStepMilliseconds", out var step) == true ? step : "20",
-        });
+        }, configure);
+
+    /// <summary>Stops an app and its sidecar together, as when a replica dies.</summary>
+    public async Task StopAsync(RunningApp app)
+    {
+        _apps.Remove(app);
+        await app.DisposeAsync();
+    }
 
     public async Task<RunningApp> StartAppAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
-        IDictionary<string, string?>? settings)
+        IDictionary<string, string?>? settings,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var sidecar = await Emulator.StartSidecarAsync(appId);
         var configuration = new Dictionary<string, string?>
@@ -90,11 +158,12 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(TestLogging.Provider);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         await sidecar.AttachAppAsync(new Uri(address));
-        var running = new RunningApp(appId, app, sidecar);
+        var running = new RunningApp(appId, app, sidecar, new Uri(address));
         _apps.Add(running);
         return running;
     }
@@ -111,5 +180,14 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
         }
 
         await Emulator.DisposeAsync();
+        if (Gate is not null)
+        {
+            await Gate.DisposeAsync();
+        }
+
+        if (_secretsFolder is not null)
+        {
+            Directory.Delete(_secretsFolder, recursive: true);
+        }
     }
 }

@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Builder;
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
 /// <summary>An app started in-process with its emulated sidecar.</summary>
-internal sealed class RunningApp(string appId, WebApplication app, DaprSidecar sidecar) : IAsyncDisposable
+internal sealed class RunningApp(string appId, WebApplication app, DaprSidecar sidecar, Uri baseAddress) : IAsyncDisposable
 {
+    /// <summary>Where the app listens, e.g. http://127.0.0.1:PORT/.</summary>
+    public Uri BaseAddress { get; } = baseAddress;
+
     public string AppId { get; } = appId;
 
     public WebApplication App { get; } = app;

@@ -40,4 +40,16 @@ internal static class DaprErrors
     public static DaprApiException TransactionEtagMismatch(string detail) =>
         new("ERR_STATE_TRANSACTION", 409, StatusCode.Aborted,
             $"error while executing state transaction: possible etag mismatch. error from state store: {detail}");
+
+    public static DaprApiException InvokeOutputBinding(string name, string detail) =>
+        new("ERR_INVOKE_OUTPUT_BINDING", 500, StatusCode.Internal, $"error invoking output binding {name}: {detail}");
+
+    public static DaprApiException SecretStoresNotConfigured() =>
+        new("ERR_SECRET_STORES_NOT_CONFIGURED", 500, StatusCode.FailedPrecondition, "secret store is not configured");
+
+    public static DaprApiException SecretStoreNotFound(string name) =>
+        new("ERR_SECRET_STORE_NOT_FOUND", 401, StatusCode.InvalidArgument, $"failed finding secret store with key {name}");
+
+    public static DaprApiException SecretGet(string key, string store, string detail) =>
+        new("ERR_SECRET_GET", 500, StatusCode.Internal, $"failed getting secret with key {key} from secret store {store}: {detail}");
 }

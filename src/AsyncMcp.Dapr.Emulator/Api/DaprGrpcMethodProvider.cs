@@ -22,6 +22,8 @@ internal sealed class DaprGrpcMethodProvider : IServiceMethodProvider<DaprGrpcSe
         Add(context, "SaveState", SaveStateRequest.Parser, Empty.Parser, (s, r, c) => s.SaveState(r, c));
         Add(context, "DeleteState", DeleteStateRequest.Parser, Empty.Parser, (s, r, c) => s.DeleteState(r, c));
         Add(context, "ExecuteStateTransaction", ExecuteStateTransactionRequest.Parser, Empty.Parser, (s, r, c) => s.ExecuteStateTransaction(r, c));
+        Add(context, "InvokeBinding", InvokeBindingRequest.Parser, InvokeBindingResponse.Parser, (s, r, c) => s.InvokeBinding(r, c));
+        Add(context, "GetSecret", GetSecretRequest.Parser, GetSecretResponse.Parser, (s, r, c) => s.GetSecret(r, c));
         Add(context, "GetMetadata", GetMetadataRequest.Parser, GetMetadataResponse.Parser, (s, r, c) => s.GetMetadata(r, c));
     }
 

@@ -71,6 +71,30 @@ internal sealed class DaprGrpcService(SidecarApi api)
         return new Empty();
     });
 
+    public async Task<InvokeBindingResponse> InvokeBinding(InvokeBindingRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var (data, metadata) = await api.InvokeBindingAsync(request.Name, request.Operation, request.Data.Memory, request.Metadata, context.CancellationToken)
+                .ConfigureAwait(false);
+            var response = new InvokeBindingResponse { Data = ByteString.CopyFrom(data) };
+            response.Metadata.Add(metadata.ToDictionary());
+            return response;
+        }
+        catch (DaprApiException e)
+        {
+            // daprd's gRPC API returns the status only, without the response metadata, when the binding fails.
+            throw e.ToRpcException();
+        }
+    }
+
+    public Task<GetSecretResponse> GetSecret(GetSecretRequest request, ServerCallContext context) => Run(() =>
+    {
+        var response = new GetSecretResponse();
+        response.Data.Add(api.GetSecret(request.StoreName, request.Key).ToDictionary());
+        return response;
+    });
+
     public Task<GetMetadataResponse> GetMetadata(GetMetadataRequest request, ServerCallContext context) => Run(() =>
     {
         var response = new GetMetadataResponse { Id = api.AppId, RuntimeVersion = DaprEmulator.RuntimeVersion };

@@ -108,4 +108,48 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
             throw DaprErrors.TransactionEtagMismatch(e.Message);
         }
     }
+
+    /// <summary>
+    /// Invokes an output binding as daprd's binding API does (dapr/dapr pkg/api/grpc/grpc.go InvokeBinding,
+    /// pkg/runtime/processor/binding/send.go): an unknown binding or a failed call is ERR_INVOKE_OUTPUT_BINDING.
+    /// </summary>
+    public async Task<(byte[] Data, IReadOnlyDictionary<string, string> Metadata)> InvokeBindingAsync(
+        string name, string operation, ReadOnlyMemory<byte> data, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        var component = Components.FirstOrDefault(c => c.IsBinding && c.Name == name)
+            ?? throw DaprErrors.InvokeOutputBinding(name, $"couldn't find output binding {name}");
+        Bindings.HttpOutputBinding.Result result;
+        try
+        {
+            result = await Bindings.HttpOutputBinding.InvokeAsync(emulator.BindingClient, component, operation, data, metadata, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or UriFormatException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            emulator.Logger.BindingInvoked(AppId, name, operation, component.Property("url") ?? string.Empty, e.Message);
+            throw DaprErrors.InvokeOutputBinding(name, e.Message);
+        }
+
+        emulator.Logger.BindingInvoked(AppId, name, operation, result.Url, result.Error ?? result.Metadata["status"]);
+        return result.Error is { } error ? throw DaprErrors.InvokeOutputBinding(name, error) : (result.Data, result.Metadata);
+    }
+
+    /// <summary>Reads a secret (dapr/dapr pkg/api/grpc/grpc.go GetSecret).</summary>
+    public IReadOnlyDictionary<string, string> GetSecret(string storeName, string key)
+    {
+        var stores = Components.Where(c => c.IsSecretStore).ToList();
+        if (stores.Count == 0)
+        {
+            throw DaprErrors.SecretStoresNotConfigured();
+        }
+
+        var store = stores.FirstOrDefault(c => c.Name == storeName) ?? throw DaprErrors.SecretStoreNotFound(storeName);
+        try
+        {
+            return Secrets.LocalSecretStore.Get(store, key);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or IOException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            throw DaprErrors.SecretGet(key, storeName, e.Message);
+        }
+    }
 }

@@ -11,6 +11,9 @@ internal static class ComponentTypes
         "state.in-memory",
         "state.redis",
         "state.aws.dynamodb",
+        "bindings.http",
+        "secretstores.local.file",
+        "secretstores.local.env",
     };
 
     /// <summary>Throws when <paramref name="spec"/> has a type the emulator does not emulate.</summary>

@@ -49,4 +49,10 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Error, "Dapr emulator: delivery loop of topic '{Topic}' on pubsub '{PubSub}' for '{AppId}' failed")]
     public static partial void DispatchFailed(this ILogger logger, string pubSub, string topic, string appId, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "Dapr emulator: component '{Name}' of type {Type} loaded")]
+    public static partial void ComponentLoaded(this ILogger logger, string name, string type);
+
+    [LoggerMessage(17, LogLevel.Information, "Dapr emulator: '{AppId}' invoked output binding '{Binding}' ({Operation} {Url}): {Outcome}")]
+    public static partial void BindingInvoked(this ILogger logger, string appId, string binding, string operation, string url, string outcome);
 }

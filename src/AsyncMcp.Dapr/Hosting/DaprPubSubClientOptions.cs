@@ -34,6 +34,32 @@ public sealed class DaprPubSubClientOptions
     /// </summary>
     public TimeSpan DiscoverProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Chooses the reply route. <see langword="null"/> (the default): replies come over pub/sub, on
+    /// <see cref="ReplyTopic"/>. A binding name: replies come by signed webhook, delivered by the server's sidecar
+    /// through this Dapr HTTP output binding (the name as the <em>server's</em> sidecar declares it) to
+    /// <see cref="ReplyBindingPath"/> below its URL; map the receiving endpoint with <c>MapMcpWebhookReplies</c>.
+    /// Requests go to the server over pub/sub either way (see <c>docs/webhooks.md</c>).
+    /// </summary>
+    public string? ReplyBinding { get; set; }
+
+    /// <summary>The path appended to the reply binding's URL. Default: <c>mcp/webhooks/replies</c>, the default route of
+    /// <c>MapMcpWebhookReplies</c>.</summary>
+    public string ReplyBindingPath { get; set; } = "mcp/webhooks/replies";
+
+    /// <summary>
+    /// How long a request may wait without hearing anything from the server on its connection before it ends with
+    /// error <see cref="McpWireErrorCodes.ReplyTimedOut"/>. Any message from the server (progress, logging, a
+    /// server-to-client request) extends the wait. <see langword="null"/> (the default): wait as long as the caller's
+    /// cancellation token allows. Set it with webhook replies: a receiver the server cannot reach never hears why.
+    /// </summary>
+    public TimeSpan? ReplyTimeout { get; set; }
+
     /// <summary>The reply topic in effect.</summary>
     internal string EffectiveReplyTopic => ReplyTopic ?? $"mcp-replies-{AppId}";
+
+    /// <summary>The reply address in effect.</summary>
+    internal ReplyAddress EffectiveReplyTo => ReplyBinding is { } binding
+        ? ReplyAddress.ForBinding(binding, ReplyBindingPath)
+        : ReplyAddress.ForPubSub(PubSubName, EffectiveReplyTopic);
 }

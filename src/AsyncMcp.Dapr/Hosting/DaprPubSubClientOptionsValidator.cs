@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Options;
 
 namespace AsyncMcp.Dapr.Hosting;
@@ -18,6 +19,23 @@ internal sealed class DaprPubSubClientOptionsValidator : IValidateOptions<DaprPu
         if (string.Equals(options.ServerTopic, options.EffectiveReplyTopic, StringComparison.Ordinal))
         {
             failures.Add($"{nameof(DaprPubSubClientOptions.ReplyTopic)} must differ from {nameof(DaprPubSubClientOptions.ServerTopic)}.");
+        }
+
+        if (options.ReplyBinding is not null)
+        {
+            try
+            {
+                _ = ReplyAddress.ForBinding(options.ReplyBinding, options.ReplyBindingPath);
+            }
+            catch (ArgumentException ex)
+            {
+                failures.Add($"{nameof(DaprPubSubClientOptions.ReplyBinding)}: {ex.Message}");
+            }
+        }
+
+        if (options.ReplyTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(DaprPubSubClientOptions.ReplyTimeout)} must be positive; it is {timeout}.");
         }
 
         OptionChecks.Route(options.Route, failures);

@@ -21,11 +21,11 @@ public static class DaprPubSubClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddMcpDaprCore<DaprPubSubClientOptions, DaprPubSubClientOptionsValidator>(configure);
-        services.TryAddSingleton<PubSubReplyRouter>();
+        services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<PubSubReplyEndpoint>();
         services.TryAddSingleton(sp => new PubSubClientTransport(
             sp.GetRequiredService<McpEventPublisher>(),
-            sp.GetRequiredService<PubSubReplyRouter>(),
+            sp.GetRequiredService<ReplyRouter>(),
             sp.GetRequiredService<IOptions<DaprPubSubClientOptions>>(),
             sp.GetService<ILoggerFactory>()));
         return services;

@@ -34,6 +34,7 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
             });
         }
 
+        ActorSessionEndpoints.MapIfEnabled(endpoints);
         return builder;
     }
 
@@ -55,5 +56,20 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Maps the endpoint where signed webhook replies arrive (<see cref="DaprWebhookReceiverOptions.Route"/>), for
+    /// clients whose <see cref="DaprPubSubClientOptions.ReplyBinding"/> is set. It verifies every delivery before
+    /// anything reaches an MCP client. Register it with <c>AddMcpWebhookReplies</c>.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint builder.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapMcpWebhookReplies(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprWebhookReceiverOptions>>().Value;
+        var endpoint = endpoints.ServiceProvider.GetRequiredService<AsyncMcp.Dapr.Transports.Webhooks.WebhookReplyEndpoint>();
+        return endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
     }
 }

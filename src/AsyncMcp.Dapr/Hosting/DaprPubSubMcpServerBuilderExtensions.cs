@@ -20,6 +20,12 @@ public static class DaprPubSubMcpServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddMcpDaprCore<DaprPubSubServerOptions, DaprPubSubServerOptionsValidator>(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplySender, PubSubReplySender>());
+        services.TryAddSingleton<ReplySenders>();
+        services.TryAddSingleton<ReplyChannelFactory>();
+        services.TryAddSingleton<ReplyAddressGuard>();
+        services.TryAddSingleton<ServerSessionTransportFactory>();
         services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
         services.TryAddSingleton<PubSubRequestEndpoint>();
         return builder;

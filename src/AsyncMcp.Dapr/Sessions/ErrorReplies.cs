@@ -7,7 +7,7 @@ using ModelContextProtocol.Protocol;
 namespace AsyncMcp.Dapr.Sessions;
 
 /// <summary>Answers a request that no session can take with a JSON-RPC error at its reply address.</summary>
-internal sealed class ErrorReplies(McpEventPublisher publisher, string appId, ILogger logger)
+internal sealed class ErrorReplies(ReplySenders senders, string appId, ILogger logger)
 {
     /// <summary>Sends the error when the message is a request with a reply address; other messages have nobody to answer.</summary>
     public async Task SendAsync(McpEnvelope envelope, int code, string message, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ internal sealed class ErrorReplies(McpEventPublisher publisher, string appId, IL
 
         try
         {
-            await publisher.PublishAsync(replyTo.Component, replyTo.Target, publisher.Encode(reply), cancellationToken);
+            await senders.SendOnceAsync(replyTo, reply, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -4,7 +4,7 @@ using ModelContextProtocol.Server;
 namespace AsyncMcp.Dapr.Sessions;
 
 /// <summary>One MCP session (or sessionless lane) living in this process: its server, transport and owner.</summary>
-internal sealed class HostedSession(string key, string ownerAppId, PubSubServerSessionTransport transport, McpServer server) : IAsyncDisposable
+internal sealed class HostedSession(string key, string ownerAppId, ServerSessionTransport transport, McpServer server) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -14,7 +14,7 @@ internal sealed class HostedSession(string key, string ownerAppId, PubSubServerS
     /// <summary>The app-id that opened the session; only it may use the session.</summary>
     public string OwnerAppId { get; } = ownerAppId;
 
-    public PubSubServerSessionTransport Transport { get; } = transport;
+    public ServerSessionTransport Transport { get; } = transport;
 
     public McpServer Server { get; } = server;
 

@@ -21,7 +21,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     private readonly ConcurrentDictionary<string, HostedSession> _lanes = new(StringComparer.Ordinal);
     private readonly DaprPubSubServerOptions _options;
     private readonly McpServerOptions _serverOptions;
-    private readonly McpEventPublisher _publisher;
+    private readonly ServerSessionTransportFactory _transports;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -33,18 +33,19 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     public InMemorySessionHost(
         IOptions<DaprPubSubServerOptions> options,
         IOptions<McpServerOptions> serverOptions,
-        McpEventPublisher publisher,
+        ServerSessionTransportFactory transports,
+        ReplySenders senders,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
         _options = options.Value;
         _serverOptions = serverOptions.Value;
-        _publisher = publisher;
+        _transports = transports;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = loggerFactory.CreateLogger<InMemorySessionHost>();
         _seen = new DeduplicationWindow(_options.DeduplicationCapacity);
-        _errors = new ErrorReplies(publisher, _options.AppId!, _logger);
+        _errors = new ErrorReplies(senders, _options.AppId!, _logger);
         var period = TimeSpan.FromTicks(Math.Clamp(_options.SessionIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _sweeper = new Timer(_ => _ = SweepAsync(), null, period, period);
         Telemetry.ObserveOpenSessions(() => _sessions.Count);
@@ -168,8 +169,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
 
     private HostedSession Start(ConcurrentDictionary<string, HostedSession> registry, string key, string? sessionId, McpEnvelope envelope)
     {
-        var transport = new PubSubServerSessionTransport(
-            sessionId, envelope.ReplyTo!, envelope.Connection, _options.AppId!, _options.MaxMessageBytes, _publisher, _loggerFactory);
+        var transport = _transports.Create(sessionId, envelope);
         var server = McpServer.Create(transport, _serverOptions, _loggerFactory, _services);
         var session = new HostedSession(key, envelope.Source, transport, server);
         _ = RunAsync(registry, session);

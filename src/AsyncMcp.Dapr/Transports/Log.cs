@@ -31,4 +31,22 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Warning, "Could not send the session close event for session {SessionId}.")]
     public static partial void CloseFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Refused event {EventId} from app {Source}: replies to {ReplyTo} are not allowed. {Reason} The refusal (JSON-RPC error -32013) cannot be sent to a refused address; the event goes to the dead-letter topic.")]
+    public static partial void ReplyAddressRefused(ILogger logger, string eventId, string source, string replyTo, string reason);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Webhook delivery of event {EventId} to {ReplyTo} failed (attempt {Attempt}); retrying in {Delay}: {Reason}")]
+    public static partial void WebhookDeliveryRetrying(ILogger logger, string eventId, string replyTo, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(1011, LogLevel.Information, "Webhook delivery of event {EventId} to {ReplyTo} succeeded at attempt {Attempt}.")]
+    public static partial void WebhookDeliveryRecovered(ILogger logger, string eventId, string replyTo, int attempt);
+
+    [LoggerMessage(1012, LogLevel.Error, "Session {SessionId}: gave up delivering to {ReplyTo}: {Reason}")]
+    public static partial void WebhookDeliveryFailed(ILogger logger, string sessionId, string replyTo, string reason);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Session {SessionId} ends: its replies cannot be delivered ({Reason}).")]
+    public static partial void SessionEndedByDeliveryFailure(ILogger logger, string? sessionId, string reason);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Rejected a webhook delivery ({Status}): {Reason}")]
+    public static partial void WebhookRejected(ILogger logger, int status, string reason);
 }

@@ -10,30 +10,32 @@ namespace AsyncMcp.Dapr.Transports;
 
 /// <summary>
 /// One client connection: publishes the client's messages to the server topic and receives, through the
-/// <see cref="PubSubReplyRouter"/>, everything the server sends back. The session id arrives with the answer to
+/// <see cref="ReplyRouter"/>, everything the server sends back. The session id arrives with the answer to
 /// <c>initialize</c> and is attached to every later message.
 /// </summary>
 internal sealed class PubSubClientSessionTransport : TransportBase
 {
     private readonly McpEventPublisher _publisher;
-    private readonly PubSubReplyRouter _router;
+    private readonly ReplyRouter _router;
     private readonly string _appId;
     private readonly string _pubSubName;
     private readonly string _serverTopic;
     private readonly ReplyAddress _replyTo;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
+    private readonly PendingReplyTracker? _replyDeadlines;
     private readonly ConcurrentDictionary<RequestId, (long Started, string Method)> _pending = new();
     private int _disposed;
 
     public PubSubClientSessionTransport(
         McpEventPublisher publisher,
-        PubSubReplyRouter router,
+        ReplyRouter router,
         string appId,
         string pubSubName,
         string serverTopic,
         ReplyAddress replyTo,
         int maxMessageBytes,
+        TimeSpan? replyTimeout,
         ILoggerFactory loggerFactory)
         : base("dapr-pubsub-client", loggerFactory)
     {
@@ -46,6 +48,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         _maxMessageBytes = maxMessageBytes;
         _logger = loggerFactory.CreateLogger<PubSubClientSessionTransport>();
         Connection = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        if (replyTimeout is { } timeout)
+        {
+            _replyDeadlines = new PendingReplyTracker(timeout, TimeProvider.System, error => WriteMessageAsync(error));
+        }
+
         _router.Register(this);
         SetConnected();
     }
@@ -80,6 +87,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
+        _replyDeadlines?.Sent(message);
     }
 
     /// <summary>Takes one message from the server.</summary>
@@ -90,6 +98,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
             SessionId = envelope.SessionId;
         }
 
+        _replyDeadlines?.Received(envelope.Message!);
         if (envelope.Message is JsonRpcMessageWithId { Id: var id } and (JsonRpcResponse or JsonRpcError) && _pending.TryRemove(id, out var request))
         {
             Telemetry.RequestDuration.Record(
@@ -108,6 +117,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         _router.Unregister(this);
+        if (_replyDeadlines is not null)
+        {
+            await _replyDeadlines.DisposeAsync();
+        }
+
         if (SessionId is { } sessionId)
         {
             try

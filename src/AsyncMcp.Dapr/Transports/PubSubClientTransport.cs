@@ -18,13 +18,13 @@ namespace AsyncMcp.Dapr.Transports;
 public sealed class PubSubClientTransport : IClientTransport
 {
     private readonly McpEventPublisher _publisher;
-    private readonly PubSubReplyRouter _router;
+    private readonly ReplyRouter _router;
     private readonly DaprPubSubClientOptions _options;
     private readonly ILoggerFactory _loggerFactory;
 
     internal PubSubClientTransport(
         McpEventPublisher publisher,
-        PubSubReplyRouter router,
+        ReplyRouter router,
         IOptions<DaprPubSubClientOptions> options,
         ILoggerFactory? loggerFactory)
     {
@@ -35,15 +35,15 @@ public sealed class PubSubClientTransport : IClientTransport
     }
 
     /// <inheritdoc />
-    public string Name => $"dapr-pubsub:{_options.PubSubName}/{_options.ServerTopic}";
+    public string Name => $"dapr-pubsub:{_options.PubSubName}/{_options.ServerTopic}" + (ReplyTo.IsBinding ? $" (replies by webhook via {ReplyTo})" : string.Empty);
 
     /// <summary>The address replies are sent to.</summary>
-    public ReplyAddress ReplyTo => ReplyAddress.ForPubSub(_options.PubSubName, _options.EffectiveReplyTopic);
+    public ReplyAddress ReplyTo => _options.EffectiveReplyTo;
 
     /// <inheritdoc />
     public Task<ITransport> ConnectAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<ITransport>(new PubSubClientSessionTransport(
-            _publisher, _router, _options.AppId!, _options.PubSubName, _options.ServerTopic, ReplyTo, _options.MaxMessageBytes, _loggerFactory));
+            _publisher, _router, _options.AppId!, _options.PubSubName, _options.ServerTopic, ReplyTo, _options.MaxMessageBytes, _options.ReplyTimeout, _loggerFactory));
 
     /// <summary>
     /// Creates and connects an <see cref="McpClient"/> over this transport, with a <c>server/discover</c> probe timeout

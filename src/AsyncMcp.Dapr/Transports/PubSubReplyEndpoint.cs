@@ -9,7 +9,7 @@ namespace AsyncMcp.Dapr.Transports;
 
 /// <summary>The subscription endpoint of MCP clients: replies, notifications and server-to-client requests.</summary>
 internal sealed class PubSubReplyEndpoint(
-    PubSubReplyRouter router,
+    ReplyRouter router,
     McpEnvelopeCodec codec,
     IOptions<DaprPubSubClientOptions> options,
     ILogger<PubSubReplyEndpoint> logger)

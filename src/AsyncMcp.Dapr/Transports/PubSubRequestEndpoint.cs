@@ -16,12 +16,14 @@ namespace AsyncMcp.Dapr.Transports;
 /// </summary>
 internal sealed class PubSubRequestEndpoint(
     IMcpSessionHost host,
-    McpEventPublisher publisher,
+    McpEnvelopeCodec codec,
+    ReplySenders senders,
+    ReplyAddressGuard guard,
     IOptions<DaprPubSubServerOptions> options,
     ILogger<PubSubRequestEndpoint> logger)
 {
     private readonly DaprPubSubServerOptions _options = options.Value;
-    private readonly ErrorReplies _errors = new(publisher, options.Value.AppId!, logger);
+    private readonly ErrorReplies _errors = new(senders, options.Value.AppId!, logger);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -42,10 +44,29 @@ internal sealed class PubSubRequestEndpoint(
             return DeliveryStatus.Drop;
         }
 
-        var decoded = publisher.Codec.Decode(bytes, _options.MaxMessageBytes);
+        var decoded = codec.Decode(bytes, _options.MaxMessageBytes);
         if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is null && decoded.Envelope.Type == McpCloudEventTypes.Message)
         {
             decoded = DecodeResult.Fail(WireError.MissingAttribute, $"The event has no {McpCloudEventAttributes.ReplyTo} attribute.", decoded.Envelope);
+        }
+
+        if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is { IsBinding: true } replyTo)
+        {
+            // Checked on every event, so that no session or lane is ever opened with a refused address.
+            try
+            {
+                if (await guard.RefusalAsync(replyTo, cancellationToken) is { } reason)
+                {
+                    Log.ReplyAddressRefused(logger, decoded.Envelope.Id, decoded.Envelope.Source, replyTo.ToString(), reason);
+                    return DeliveryStatus.Drop;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The sidecar's metadata or the secret store could not be read: a transient failure.
+                Log.RetryingEvent(logger, decoded.Envelope.Id, ex.Message);
+                return DeliveryStatus.Retry;
+            }
         }
 
         if (decoded.Error != WireError.None)

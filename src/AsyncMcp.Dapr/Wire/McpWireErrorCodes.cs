@@ -16,4 +16,20 @@ public static class McpWireErrorCodes
 
     /// <summary>The server has reached its cap on open sessions.</summary>
     public const int TooManySessions = -32012;
+
+    /// <summary>
+    /// The reply address names a Dapr binding this server does not allow for replies (not declared as an HTTP output
+    /// binding in its sidecar, not in its allow-list, or without a signing secret). This error cannot travel to the
+    /// refused address: the server logs it and the event goes to the dead-letter topic (see <c>docs/webhooks.md</c>).
+    /// </summary>
+    public const int ReplyAddressRefused = -32013;
+
+    /// <summary>
+    /// Raised on the client side: no message came from the server for a pending request within the client's
+    /// <c>ReplyTimeout</c> (for example because the server could not deliver to the client's webhook for good).
+    /// </summary>
+    public const int ReplyTimedOut = -32014;
+
+    /// <summary>The server replica that ran the request stopped before it answered; the request was not re-run.</summary>
+    public const int RequestInterrupted = -32015;
 }

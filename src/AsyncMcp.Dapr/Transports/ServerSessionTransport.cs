@@ -7,11 +7,14 @@ namespace AsyncMcp.Dapr.Transports;
 
 /// <summary>
 /// The <see cref="ITransport"/> of one server-side MCP session (or one sessionless lane): messages come in from the
-/// session host, and everything the <c>McpServer</c> sends is published to the session's reply address.
+/// session host, and everything the <c>McpServer</c> sends goes out through the session's <see cref="IReplyChannel"/>
+/// (pub/sub or webhook, chosen by the reply address). When the channel gives up on a delivery for good, the
+/// transport disconnects, which ends the session and every request still pending in it.
 /// </summary>
-internal sealed class PubSubServerSessionTransport : TransportBase
+internal sealed class ServerSessionTransport : TransportBase
 {
-    private readonly McpEventPublisher _publisher;
+    private readonly McpEnvelopeCodec _codec;
+    private readonly IReplyChannel _channel;
     private readonly ReplyAddress _replyTo;
     private readonly string? _connection;
     private readonly string _appId;
@@ -19,23 +22,25 @@ internal sealed class PubSubServerSessionTransport : TransportBase
     private readonly ILogger _logger;
     private int _pendingRequests;
 
-    public PubSubServerSessionTransport(
+    public ServerSessionTransport(
         string? sessionId,
         ReplyAddress replyTo,
         string? connection,
         string appId,
         int maxMessageBytes,
-        McpEventPublisher publisher,
+        McpEnvelopeCodec codec,
+        ReplyChannelFactory channels,
         ILoggerFactory loggerFactory)
-        : base("dapr-pubsub", loggerFactory)
+        : base($"dapr-{replyTo.Scheme}", loggerFactory)
     {
         SessionId = sessionId;
         _replyTo = replyTo;
         _connection = connection;
         _appId = appId;
         _maxMessageBytes = maxMessageBytes;
-        _publisher = publisher;
-        _logger = loggerFactory.CreateLogger<PubSubServerSessionTransport>();
+        _codec = codec;
+        _logger = loggerFactory.CreateLogger<ServerSessionTransport>();
+        _channel = channels.Open(replyTo, sessionId ?? $"lane of {connection}", OnDeliveryFailed);
         SetConnected();
     }
 
@@ -64,8 +69,9 @@ internal sealed class PubSubServerSessionTransport : TransportBase
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         LastActivity = DateTimeOffset.UtcNow;
-        using var activity = Telemetry.StartPublish(message, _replyTo.Target, SessionId);
-        var bytes = _publisher.Encode(Envelope(message));
+        using var activity = Telemetry.StartPublish(message, _replyTo.ToString(), SessionId);
+        var envelope = Envelope(message);
+        var bytes = _codec.Encode(envelope);
         if (bytes.Length > _maxMessageBytes)
         {
             Log.OutgoingTooLarge(_logger, SessionId, bytes.Length, _maxMessageBytes);
@@ -73,7 +79,7 @@ internal sealed class PubSubServerSessionTransport : TransportBase
             {
                 case JsonRpcMessageWithId { Id: var id } when message is JsonRpcResponse or JsonRpcError:
                     // The requester must not wait forever for a result that cannot travel: answer with an error instead.
-                    bytes = _publisher.Encode(Envelope(new JsonRpcError
+                    envelope = Envelope(new JsonRpcError
                     {
                         Id = id,
                         Error = new JsonRpcErrorDetail
@@ -81,7 +87,8 @@ internal sealed class PubSubServerSessionTransport : TransportBase
                             Code = McpWireErrorCodes.MessageTooLarge,
                             Message = $"The result is {bytes.Length} bytes, larger than the wire limit of {_maxMessageBytes} bytes.",
                         },
-                    }));
+                    });
+                    bytes = _codec.Encode(envelope);
                     break;
                 case JsonRpcRequest:
                     throw new InvalidOperationException(
@@ -91,7 +98,7 @@ internal sealed class PubSubServerSessionTransport : TransportBase
             }
         }
 
-        await _publisher.PublishAsync(_replyTo.Component, _replyTo.Target, bytes, cancellationToken);
+        await _channel.SendAsync(envelope.Id, bytes, cancellationToken);
         if (message is JsonRpcResponse or JsonRpcError)
         {
             Interlocked.Decrement(ref _pendingRequests);
@@ -99,10 +106,18 @@ internal sealed class PubSubServerSessionTransport : TransportBase
     }
 
     /// <inheritdoc />
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         SetDisconnected();
-        return default;
+        await _channel.DisposeAsync();
+    }
+
+    private void OnDeliveryFailed(Exception error)
+    {
+        Log.SessionEndedByDeliveryFailure(_logger, SessionId ?? _connection, error.Message);
+
+        // Completing the incoming side stops the McpServer; the host then ends the session and its pending requests.
+        SetDisconnected(error);
     }
 
     private McpEnvelope Envelope(JsonRpcMessage message) => new()

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace AsyncMcp.Dapr.Transports;
 
 /// <summary>Routes each reply delivered on this process's reply topic to the client connection it belongs to.</summary>
-internal sealed class PubSubReplyRouter(ILogger<PubSubReplyRouter> logger)
+internal sealed class ReplyRouter(ILogger<ReplyRouter> logger)
 {
     private readonly ConcurrentDictionary<string, PubSubClientSessionTransport> _connections = new(StringComparer.Ordinal);
     private readonly DeduplicationWindow _seen = new(10_000);

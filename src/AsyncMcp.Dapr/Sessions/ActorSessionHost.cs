@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using System.Text;
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Wire;
+using Dapr.Actors;
+using Dapr.Actors.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Sessions;
+
+/// <summary>
+/// Hosts sessions as Dapr actors (<see cref="SessionActor"/>): whichever replica the sidecar delivers a message to
+/// hands it to the session's actor and answers the sidecar SUCCESS only once the actor has recorded it; the actor
+/// runtime runs the actor on exactly one replica. Sessionless (2026-07-28) traffic is served here, in memory, without
+/// an actor.
+/// </summary>
+internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
+{
+    private readonly InMemorySessionHost _sessionless;
+    private readonly IActorProxyFactory _proxies;
+    private readonly SessionCounter _counter;
+    private readonly DaprPubSubServerOptions _options;
+    private readonly ActorSessionOptions _sessionOptions;
+    private readonly ErrorReplies _errors;
+    private readonly ILogger _logger;
+
+    public ActorSessionHost(
+        InMemorySessionHost sessionless,
+        IActorProxyFactory proxies,
+        SessionCounter counter,
+        ReplySenders replies,
+        IOptions<DaprPubSubServerOptions> options,
+        IOptions<ActorSessionOptions> sessionOptions,
+        ILogger<ActorSessionHost> logger)
+    {
+        _sessionless = sessionless;
+        _proxies = proxies;
+        _counter = counter;
+        _options = options.Value;
+        _sessionOptions = sessionOptions.Value;
+        _logger = logger;
+        _errors = new ErrorReplies(replies, _options.AppId!, logger);
+    }
+
+    /// <summary>Sessions are counted across replicas in the state store; this is the sessionless lanes of this replica.</summary>
+    public int OpenSessions => _sessionless.OpenSessions;
+
+    public async Task<DeliveryStatus> DispatchAsync(McpEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.SessionId is { } sessionId)
+        {
+            return await CallAsync(envelope, sessionId, nameof(ISessionActor.DeliverAsync), cancellationToken);
+        }
+
+        if (envelope.Message is JsonRpcRequest { Method: RequestMethods.Initialize })
+        {
+            return await OpenAsync(envelope, cancellationToken);
+        }
+
+        return await _sessionless.DispatchAsync(envelope, cancellationToken);
+    }
+
+    public Task<DeliveryStatus> CloseAsync(McpEnvelope envelope, CancellationToken cancellationToken) =>
+        CallAsync(envelope, envelope.SessionId!, nameof(ISessionActor.CloseAsync), cancellationToken);
+
+    public ValueTask DisposeAsync() => _sessionless.DisposeAsync();
+
+    /// <summary>
+    /// The session id of an initialize event: derived from its publisher and CloudEvent id, so that a redelivered
+    /// initialize reaches the same actor and is recognised as a duplicate instead of opening a second session.
+    /// </summary>
+    internal static string SessionIdFor(McpEnvelope envelope) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(envelope.Source + "\n" + envelope.Id)).AsSpan(0, 16));
+
+    private async Task<DeliveryStatus> OpenAsync(McpEnvelope envelope, CancellationToken cancellationToken)
+    {
+        bool reserved;
+        try
+        {
+            reserved = await _counter.TryReserveAsync(_options.MaxSessions, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ActorSessionLog.CounterFailed(_logger, ex, _sessionOptions.StateStoreName);
+            return DeliveryStatus.Retry;
+        }
+
+        if (!reserved)
+        {
+            Log.SessionCapReached(_logger, envelope.Source, _options.MaxSessions, _options.MaxSessions);
+            await _errors.SendAsync(envelope, McpWireErrorCodes.TooManySessions,
+                $"The server has reached its limit of {_options.MaxSessions} open sessions. Try again later.", cancellationToken);
+            return DeliveryStatus.Success;
+        }
+
+        var status = await CallAsync(envelope, SessionIdFor(envelope), nameof(ISessionActor.OpenAsync), cancellationToken, releaseUnlessAccepted: true);
+        return status;
+    }
+
+    private async Task<DeliveryStatus> CallAsync(
+        McpEnvelope envelope, string sessionId, string method, CancellationToken cancellationToken, bool releaseUnlessAccepted = false)
+    {
+        var delivery = new SessionDelivery
+        {
+            EventId = envelope.Id,
+            Source = envelope.Source,
+            ReplyTo = envelope.ReplyTo?.ToString(),
+            Connection = envelope.Connection,
+            Message = envelope.Message is { } message ? SessionMessages.Write(message) : null,
+        };
+
+        SessionOutcome outcome;
+        try
+        {
+            var proxy = _proxies.Create(new ActorId(sessionId), _sessionOptions.ActorTypeName);
+            outcome = await proxy.InvokeMethodAsync<SessionDelivery, SessionOutcome>(method, delivery, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not recorded (or not known to be): the sidecar delivers it again, and the actor drops it if it was.
+            ActorSessionLog.ActorCallFailed(_logger, ex, envelope.Id, sessionId);
+            if (releaseUnlessAccepted)
+            {
+                await _counter.ReleaseAsync();
+            }
+
+            return DeliveryStatus.Retry;
+        }
+
+        if (releaseUnlessAccepted && outcome != SessionOutcome.Accepted)
+        {
+            await _counter.ReleaseAsync();
+        }
+
+        switch (outcome)
+        {
+            case SessionOutcome.NotFound:
+                Log.UnknownSession(_logger, envelope.Id, sessionId);
+                await _errors.SendAsync(envelope, McpWireErrorCodes.SessionNotFound,
+                    $"Session '{sessionId}' does not exist, was closed or has expired. Initialize a new session.", cancellationToken);
+                break;
+            case SessionOutcome.Forbidden:
+                await _errors.SendAsync(envelope, McpWireErrorCodes.SessionForbidden, $"Session '{sessionId}' belongs to another app.", cancellationToken);
+                break;
+        }
+
+        return DeliveryStatus.Success;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using AsyncMcp.Dapr.Transports;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Sessions;
+
+/// <summary>
+/// The transport of a session served by its actor: incoming messages come from the actor; what the server sends goes
+/// out through the pub/sub session transport, except the answers to replayed requests, which only the rebuild awaits.
+/// Each published response is reported, so that the actor can take the request off its in-flight list.
+/// </summary>
+internal sealed class ActorSessionTransport : TransportBase
+{
+    private readonly ServerSessionTransport _outbound;
+    private readonly Action<RequestId> _answered;
+    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource> _replays = new();
+
+    public ActorSessionTransport(string sessionId, ServerSessionTransport outbound, Action<RequestId> answered, ILoggerFactory loggerFactory)
+        : base("dapr-pubsub-actor", loggerFactory)
+    {
+        SessionId = sessionId;
+        _outbound = outbound;
+        _answered = answered;
+        SetConnected();
+    }
+
+    /// <summary>Hands a message to the server.</summary>
+    public Task DeliverAsync(JsonRpcMessage message, CancellationToken cancellationToken) => WriteMessageAsync(message, cancellationToken);
+
+    /// <summary>Replays a request; its answer is swallowed, and the returned task completes when it arrives.</summary>
+    public async Task ReplayAsync(JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        if (message is not JsonRpcRequest request)
+        {
+            await WriteMessageAsync(message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _replays[request.Id] = answered;
+        await WriteMessageAsync(request, cancellationToken).ConfigureAwait(false);
+        await answered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
+    {
+        if (message is JsonRpcMessageWithId { Id: var id } && message is JsonRpcResponse or JsonRpcError && _replays.TryRemove(id, out var replay))
+        {
+            replay.TrySetResult();
+            return;
+        }
+
+        await _outbound.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        if (message is JsonRpcMessageWithId { Id: var answeredId } && message is JsonRpcResponse or JsonRpcError)
+        {
+            _answered(answeredId);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        SetDisconnected();
+        await _outbound.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,373 @@
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Wire;
+using Dapr.Actors.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Sessions;
+
+/// <summary>
+/// One MCP session as a Dapr actor, keyed by session id. The actor runtime places it on exactly one replica and gives
+/// it one call at a time; the actor owns the session's <c>McpServer</c> for as long as it is active there. Every message
+/// is recorded in the actor's state before the server sees it (CloudEvent id for de-duplication, requests in flight,
+/// the messages that shape the session), so that another activation, on this replica or another, can rebuild the server
+/// by replaying the initialize exchange, and answers every request the previous one left unanswered.
+/// </summary>
+internal sealed class SessionActor : Actor, ISessionActor, IRemindable
+{
+    internal const string StateKey = "session";
+    internal const string IdleReminder = "asyncmcp-idle";
+    internal const string InFlightReminder = "asyncmcp-inflight";
+
+    private readonly DaprPubSubServerOptions _options;
+    private readonly ActorSessionOptions _sessionOptions;
+    private readonly McpServerOptions _serverOptions;
+    private readonly ServerSessionTransportFactory _transports;
+    private readonly SessionCounter _counter;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private LiveSession? _live;
+
+    public SessionActor(
+        ActorHost host,
+        IOptions<DaprPubSubServerOptions> options,
+        IOptions<ActorSessionOptions> sessionOptions,
+        IOptions<McpServerOptions> serverOptions,
+        ServerSessionTransportFactory transports,
+        SessionCounter counter,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
+        : base(host)
+    {
+        _options = options.Value;
+        _sessionOptions = sessionOptions.Value;
+        _serverOptions = serverOptions.Value;
+        _transports = transports;
+        _counter = counter;
+        _loggerFactory = loggerFactory;
+        _services = services;
+        _logger = loggerFactory.CreateLogger<SessionActor>();
+    }
+
+    private string SessionId => Id.GetId();
+
+    public async Task<SessionOutcome> OpenAsync(SessionDelivery delivery)
+    {
+        if (await LoadAsync() is { } existing)
+        {
+            // Only a redelivered initialize reaches an existing session: its id is derived from the event id.
+            return existing.OwnerAppId == delivery.Source ? SessionOutcome.Duplicate : SessionOutcome.Forbidden;
+        }
+
+        var initialize = (JsonRpcRequest)SessionMessages.Read(delivery.Message!);
+        var now = DateTimeOffset.UtcNow;
+        var record = new SessionRecord
+        {
+            SessionId = SessionId,
+            OwnerAppId = delivery.Source,
+            ReplyTo = delivery.ReplyTo!,
+            Connection = delivery.Connection,
+            ProtocolVersion = SessionMessages.Parameter(initialize, "protocolVersion"),
+            Replay = [delivery.Message!],
+            Seen = [delivery.EventId],
+            OpenedAt = now,
+            LastActivity = now,
+        };
+        await SaveAsync(record);
+
+        // The session expires through a durable reminder, which fires on whichever replica owns the session then.
+        var check = IdleCheckPeriod();
+        await RegisterReminderAsync(IdleReminder, null, check, check);
+        Log.SessionOpened(_logger, SessionId, delivery.Source);
+
+        var live = await EnsureLiveAsync(record, replay: false);
+        await live.Transport.DeliverAsync(initialize, CancellationToken.None);
+        return SessionOutcome.Accepted;
+    }
+
+    public async Task<SessionOutcome> DeliverAsync(SessionDelivery delivery)
+    {
+        var record = await LoadAsync();
+        if (record is null)
+        {
+            return SessionOutcome.NotFound;
+        }
+
+        if (record.OwnerAppId != delivery.Source)
+        {
+            Log.ForeignSession(_logger, delivery.EventId, delivery.Source, SessionId, record.OwnerAppId);
+            return SessionOutcome.Forbidden;
+        }
+
+        if (record.Seen.Contains(delivery.EventId))
+        {
+            ActorSessionLog.DuplicateSessionEvent(_logger, delivery.EventId, SessionId);
+            return SessionOutcome.Duplicate;
+        }
+
+        var live = await EnsureLiveAsync(record, replay: true);
+        var message = SessionMessages.Read(delivery.Message!);
+        Remember(record, delivery.EventId);
+        record.LastActivity = DateTimeOffset.UtcNow;
+        Shape(record, message, delivery.Message!);
+        var startsWatch = false;
+        if (message is JsonRpcRequest request)
+        {
+            startsWatch = record.InFlight.Count == 0;
+            record.InFlight.Add(new InFlightRequest
+            {
+                Id = SessionMessages.Id(request.Id),
+                Method = request.Method,
+                Message = delivery.Message!,
+                Idempotent = IsIdempotent(request),
+            });
+        }
+
+        // Durable before the server sees it: a replica that dies from here on leaves a request someone will answer.
+        await SaveAsync(record);
+        if (startsWatch)
+        {
+            await RegisterReminderAsync(InFlightReminder, null, _sessionOptions.InFlightCheckInterval, _sessionOptions.InFlightCheckInterval);
+        }
+
+        await live.Transport.DeliverAsync(message, CancellationToken.None);
+        return SessionOutcome.Accepted;
+    }
+
+    public async Task<SessionOutcome> CloseAsync(SessionDelivery delivery)
+    {
+        var record = await LoadAsync();
+        if (record is null)
+        {
+            return SessionOutcome.NotFound;
+        }
+
+        if (record.OwnerAppId != delivery.Source)
+        {
+            Log.ForeignSession(_logger, delivery.EventId, delivery.Source, SessionId, record.OwnerAppId);
+            return SessionOutcome.Forbidden;
+        }
+
+        await EndAsync("closed by the client");
+        return SessionOutcome.Accepted;
+    }
+
+    public async Task CompleteAsync(string[] requestIds)
+    {
+        if (await LoadAsync() is not { } record)
+        {
+            return;
+        }
+
+        if (record.InFlight.RemoveAll(r => requestIds.Contains(r.Id, StringComparer.Ordinal)) > 0)
+        {
+            await SaveAsync(record);
+        }
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
+    {
+        var record = await LoadAsync();
+        if (record is null)
+        {
+            await UnregisterReminderAsync(reminderName);
+            return;
+        }
+
+        if (reminderName == InFlightReminder)
+        {
+            // Activating the session on its current owner is what answers the requests a dead replica left behind.
+            await EnsureLiveAsync(record, replay: true);
+            if (record.InFlight.Count == 0)
+            {
+                await UnregisterReminderAsync(InFlightReminder);
+            }
+
+            return;
+        }
+
+        if (reminderName == IdleReminder && record.InFlight.Count == 0 &&
+            DateTimeOffset.UtcNow - record.LastActivity > _options.SessionIdleTimeout)
+        {
+            await EndAsync("idle for longer than " + _options.SessionIdleTimeout);
+        }
+    }
+
+    protected override async Task OnDeactivateAsync()
+    {
+        if (_live is { } live)
+        {
+            _live = null;
+            await live.DisposeAsync();
+        }
+    }
+
+    private async Task<SessionRecord?> LoadAsync()
+    {
+        var value = await StateManager.TryGetStateAsync<SessionRecord>(StateKey);
+        return value.HasValue ? value.Value : null;
+    }
+
+    private async Task SaveAsync(SessionRecord record)
+    {
+        await StateManager.SetStateAsync(StateKey, record);
+        await StateManager.SaveStateAsync();
+    }
+
+    private async Task EndAsync(string reason)
+    {
+        await StateManager.TryRemoveStateAsync(StateKey);
+        await StateManager.SaveStateAsync();
+        await UnregisterReminderAsync(IdleReminder);
+        await UnregisterReminderAsync(InFlightReminder);
+        await _counter.ReleaseAsync();
+        await OnDeactivateAsync();
+        Log.SessionEnded(_logger, SessionId, reason);
+    }
+
+    /// <summary>The running server of this activation, rebuilt from the record when the activation is new.</summary>
+    private async Task<LiveSession> EnsureLiveAsync(SessionRecord record, bool replay)
+    {
+        if (_live is { } existing)
+        {
+            return existing;
+        }
+
+        if (!ReplyAddress.TryParse(record.ReplyTo, out var replyTo))
+        {
+            throw new InvalidOperationException($"Session {SessionId} has an unreadable reply address.");
+        }
+
+        // The transport is built as for the message that opened the session: same reply route, same connection.
+        var outbound = _transports.Create(SessionId, new McpEnvelope { Id = SessionId, Source = _options.AppId!, ReplyTo = replyTo, Connection = record.Connection });
+        var transport = new ActorSessionTransport(SessionId, outbound, Answered, _loggerFactory);
+        var live = new LiveSession(transport, outbound, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
+        live.Start();
+        _live = live;
+        if (!replay)
+        {
+            return live;
+        }
+
+        // Replay what shaped the session into the fresh server; it answers, and nobody but the replay hears it.
+        using var timeout = new CancellationTokenSource(_sessionOptions.ReplayTimeout);
+        var replayed = 0;
+        foreach (var text in record.Replay)
+        {
+            var message = SessionMessages.Read(text);
+            if (message is JsonRpcRequest request)
+            {
+                message = new JsonRpcRequest { Id = new RequestId($"asyncmcp-replay-{replayed}"), Method = request.Method, Params = request.Params };
+            }
+
+            await live.Transport.ReplayAsync(message, timeout.Token);
+            replayed++;
+        }
+
+        // Requests in flight now were accepted by an activation that is gone: answer each, never leave one unanswered.
+        var failed = 0;
+        var rerun = new List<JsonRpcMessage>();
+        foreach (var request in record.InFlight.ToList())
+        {
+            if (request.Idempotent && request.Reruns == 0)
+            {
+                request.Reruns++;
+                rerun.Add(SessionMessages.Read(request.Message));
+                continue;
+            }
+
+            record.InFlight.Remove(request);
+            failed++;
+            await live.Outbound.SendMessageAsync(new JsonRpcError
+            {
+                Id = SessionMessages.ParseId(request.Id),
+                Error = new JsonRpcErrorDetail
+                {
+                    Code = McpWireErrorCodes.RequestInterrupted,
+                    Message = $"The server replica that was running '{request.Method}' stopped before it answered. The request was not run again; send it again if it is safe to.",
+                },
+            }, CancellationToken.None);
+        }
+
+        if (failed + rerun.Count > 0)
+        {
+            await SaveAsync(record);
+            foreach (var message in rerun)
+            {
+                await live.Transport.DeliverAsync(message, CancellationToken.None);
+            }
+        }
+
+        ActorSessionLog.SessionRebuilt(_logger, SessionId, replayed, failed, rerun.Count);
+        return live;
+    }
+
+    private void Answered(RequestId id)
+    {
+        // A call back into this actor through the sidecar: it waits for the actor's turn, so it never races a delivery.
+        var requestId = SessionMessages.Id(id);
+        var proxy = ProxyFactory.Create(Id, Host.ActorTypeInfo.ActorTypeName);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await proxy.InvokeMethodAsync(nameof(ISessionActor.CompleteAsync), new[] { requestId });
+            }
+            catch (Exception ex)
+            {
+                // The next activation answers it again (the client ignores a second answer to an id it has settled).
+                ActorSessionLog.CompletionFailed(_logger, ex, requestId, SessionId);
+            }
+        });
+    }
+
+    private void Remember(SessionRecord record, string eventId)
+    {
+        record.Seen.Add(eventId);
+        if (record.Seen.Count > _sessionOptions.DeduplicationWindow)
+        {
+            record.Seen.RemoveRange(0, record.Seen.Count - _sessionOptions.DeduplicationWindow);
+        }
+    }
+
+    // Keeps the messages that change the session's state, so that a rebuilt server reaches the same state.
+    // logging/setLevel is obsolete in 2026-07-28 but part of the 2025-11-25 sessions this actor serves.
+#pragma warning disable MCP9005
+    private static void Shape(SessionRecord record, JsonRpcMessage message, string text)
+    {
+        switch (message)
+        {
+            case JsonRpcNotification { Method: NotificationMethods.InitializedNotification }:
+                record.Replay.Add(text);
+                break;
+            case JsonRpcRequest { Method: RequestMethods.LoggingSetLevel }:
+                record.Replay.RemoveAll(m => SessionMessages.Read(m) is JsonRpcRequest { Method: RequestMethods.LoggingSetLevel });
+                record.Replay.Add(text);
+                break;
+            case JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe }:
+                record.Replay.Add(text);
+                break;
+            case JsonRpcRequest { Method: RequestMethods.ResourcesUnsubscribe } unsubscribe:
+                var uri = SessionMessages.Parameter(unsubscribe, "uri");
+                record.Replay.RemoveAll(m => SessionMessages.Read(m) is JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe } s
+                    && SessionMessages.Parameter(s, "uri") == uri);
+                break;
+        }
+    }
+#pragma warning restore MCP9005
+
+    private bool IsIdempotent(JsonRpcRequest request) =>
+        request.Method == RequestMethods.ToolsCall && SessionMessages.ToolName(request) is { } name &&
+        _serverOptions.ToolCollection is { } tools && tools.TryGetPrimitive(name, out var tool) &&
+        tool.ProtocolTool.Annotations?.IdempotentHint == true;
+
+    private TimeSpan IdleCheckPeriod()
+    {
+        var quarter = _options.SessionIdleTimeout / 4;
+        return quarter < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : quarter;
+    }
+}

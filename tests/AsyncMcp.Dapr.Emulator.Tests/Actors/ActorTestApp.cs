@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncMcp.Dapr.Emulator.Tests.Actors;
+
+/// <summary>An app instance hosting <see cref="TestActor"/> with Dapr.Actors.AspNetCore, next to its own emulated sidecar.</summary>
+public sealed class ActorTestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ActorTestApp(WebApplication app, DaprSidecar sidecar, ActorProbe probe)
+    {
+        _app = app;
+        Sidecar = sidecar;
+        Probe = probe;
+    }
+
+    public DaprSidecar Sidecar { get; }
+
+    public ActorProbe Probe { get; }
+
+    public static async Task<ActorTestApp> StartAsync(DaprEmulator emulator, string appId, string instance, TimeSpan? idleTimeout = null, TimeSpan? scanInterval = null)
+    {
+        var sidecar = await emulator.StartSidecarAsync(appId);
+        var probe = new ActorProbe(instance);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton(probe);
+        builder.Services.AddActors(options =>
+        {
+            options.Actors.RegisterActor<TestActor>();
+            options.HttpEndpoint = sidecar.HttpEndpoint.ToString().TrimEnd('/');
+            options.ActorIdleTimeout = idleTimeout ?? TimeSpan.FromMinutes(60);
+            options.ActorScanInterval = scanInterval ?? TimeSpan.FromSeconds(30);
+            options.DrainOngoingCallTimeout = TimeSpan.FromSeconds(5);
+        });
+        var app = builder.Build();
+        app.MapActorsHandlers();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await sidecar.AttachAppAsync(new Uri(address));
+        return new ActorTestApp(app, sidecar, probe);
+    }
+
+    /// <summary>The app and its sidecar go away together.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Sidecar.StopAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
