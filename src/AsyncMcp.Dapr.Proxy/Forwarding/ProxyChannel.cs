@@ -1,0 +1,368 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Proxy.Diagnostics;
+using AsyncMcp.Dapr.Wire;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Proxy.Forwarding;
+
+/// <summary>
+/// Forwards raw JSON-RPC messages between one front client and one backend connection, unchanged except for what
+/// routing needs: every front request gets a fresh backend id (and progress token), so that answers find their way
+/// back to the request, and late answers to a request that timed out or was cancelled are dropped.
+/// </summary>
+/// <remarks>
+/// Messages the server sends unprompted (notifications, server-to-client requests such as sampling or elicitation)
+/// carry nothing that ties them to a request over the async transport. They go to the response stream of the most
+/// recent request still in flight (the spec lets a server send them there), else to the session's own stream.
+/// </remarks>
+internal sealed class ProxyChannel : IAsyncDisposable
+{
+    private const string ProgressTokenKey = "progressToken";
+
+    private readonly ITransport _backend;
+    private readonly TimeSpan _requestTimeout;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingRequest> _progress = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestId, PendingRequest> _byFrontId = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _reader;
+    private long _sequence;
+    private long _lastActivityTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private int _disposed;
+
+    public ProxyChannel(ITransport backend, TimeSpan requestTimeout, ILogger logger)
+    {
+        _backend = backend;
+        _requestTimeout = requestTimeout;
+        _logger = logger;
+        _reader = Task.Run(ReadBackendAsync);
+    }
+
+    /// <summary>Where messages go that belong to no request in flight (the GET stream, or stdout); none when unset.</summary>
+    public ITransport? SessionStream { get; set; }
+
+    /// <summary>Called once the server answers -32001: the backend session is gone and the front session must end.</summary>
+    public Func<Task>? BackendSessionLost { get; set; }
+
+    /// <summary>The protocol version the server chose in its answer to <c>initialize</c>.</summary>
+    public string? NegotiatedProtocolVersion { get; private set; }
+
+    /// <summary>Requests forwarded and not answered yet.</summary>
+    public int InFlight => _pending.Count;
+
+    /// <summary>When a message last went through in either direction.</summary>
+    public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
+
+    /// <summary>
+    /// Forwards one front message to the server. <paramref name="stream"/> is where the answer to a request goes;
+    /// <paramref name="frontAborted"/> cancels the request on the server when the front gives up on it (sessionless
+    /// requests only: for a session, a dropped connection is not a cancellation).
+    /// </summary>
+    public async Task ForwardAsync(JsonRpcMessage message, ITransport? stream, CancellationToken frontAborted)
+    {
+        Touch();
+        switch (message)
+        {
+            case JsonRpcRequest request:
+                await ForwardRequestAsync(request, stream, frontAborted);
+                break;
+            case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled:
+                await ForwardCancellationAsync(cancelled);
+                break;
+            default:
+                // Notifications and answers to server-to-client requests: ids there are the server's own.
+                await SendToBackendAsync(message);
+                break;
+        }
+    }
+
+    private async Task ForwardRequestAsync(JsonRpcRequest request, ITransport? stream, CancellationToken frontAborted)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var backendId = $"proxy-{sequence}";
+        var parameters = request.Params?.DeepClone();
+        JsonNode? frontToken = null;
+        string? backendToken = null;
+        if (parameters is JsonObject { } paramsObject && paramsObject["_meta"] is JsonObject meta && meta[ProgressTokenKey] is { } token)
+        {
+            frontToken = token.DeepClone();
+            backendToken = $"proxy-progress-{sequence}";
+            meta[ProgressTokenKey] = backendToken;
+        }
+
+        var pending = new PendingRequest(sequence, backendId, request.Id, request.Method, stream, frontToken, backendToken);
+        _pending[backendId] = pending;
+        _byFrontId[request.Id] = pending;
+        if (backendToken is not null)
+        {
+            _progress[backendToken] = pending;
+        }
+
+        pending.Registrations = pending.Timeout.Token.Register(() => _ = TimeOutAsync(pending));
+        pending.Timeout.CancelAfter(_requestTimeout);
+        if (frontAborted.CanBeCanceled)
+        {
+            pending.AbortRegistration = frontAborted.Register(() => _ = AbandonAsync(pending, "The client closed the request."));
+        }
+
+        try
+        {
+            await _backend.SendMessageAsync(new JsonRpcRequest { Id = new RequestId(backendId), Method = request.Method, Params = parameters }, _stop.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
+        {
+            Log.ForwardFailed(_logger, request.Method, ex);
+            if (TryComplete(pending))
+            {
+                await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}"));
+            }
+        }
+    }
+
+    private async Task ForwardCancellationAsync(JsonRpcNotification cancelled)
+    {
+        var requestId = cancelled.Params?["requestId"];
+        var frontId = requestId?.GetValueKind() switch
+        {
+            JsonValueKind.String => new RequestId(requestId.GetValue<string>()),
+            JsonValueKind.Number => new RequestId(requestId.GetValue<long>()),
+            _ => default,
+        };
+        if (frontId.Id is null || !_byFrontId.TryGetValue(frontId, out var pending) || !TryComplete(pending))
+        {
+            return; // Already answered: nothing to cancel.
+        }
+
+        var parameters = cancelled.Params!.DeepClone().AsObject();
+        parameters["requestId"] = pending.BackendId;
+        await SendToBackendAsync(new JsonRpcNotification { Method = cancelled.Method, Params = parameters });
+    }
+
+    private async Task ReadBackendAsync()
+    {
+        try
+        {
+            await foreach (var message in _backend.MessageReader.ReadAllAsync(_stop.Token))
+            {
+                Touch();
+                try
+                {
+                    await RouteAsync(message);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
+                {
+                    Log.RouteFailed(_logger, message.GetType().Name, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task RouteAsync(JsonRpcMessage message)
+    {
+        switch (message)
+        {
+            case JsonRpcResponse or JsonRpcError:
+                await RouteAnswerAsync((JsonRpcMessageWithId)message);
+                break;
+            case JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress:
+                await RouteProgressAsync(progress);
+                break;
+            default:
+                await RouteUnpromptedAsync(message);
+                break;
+        }
+    }
+
+    private async Task RouteAnswerAsync(JsonRpcMessageWithId answer)
+    {
+        if (answer.Id.Id is not string backendId || !_pending.TryGetValue(backendId, out var pending) || !TryComplete(pending))
+        {
+            Log.DroppedLateAnswer(_logger, answer.Id.ToString());
+            return;
+        }
+
+        if (answer is JsonRpcResponse response)
+        {
+            if (pending.Method == RequestMethods.Initialize && response.Result?["protocolVersion"] is JsonValue version &&
+                version.TryGetValue<string>(out var negotiated))
+            {
+                NegotiatedProtocolVersion = negotiated;
+            }
+
+            await AnswerFrontAsync(pending, new JsonRpcResponse { Id = pending.FrontId, Result = response.Result });
+            return;
+        }
+
+        var error = ((JsonRpcError)answer).Error;
+        await AnswerFrontAsync(pending, new JsonRpcError { Id = pending.FrontId, Error = error });
+        if (error.Code == McpWireErrorCodes.SessionNotFound && BackendSessionLost is { } lost)
+        {
+            Log.BackendSessionLost(_logger);
+            await lost();
+        }
+    }
+
+    private async Task RouteProgressAsync(JsonRpcNotification progress)
+    {
+        if (progress.Params?[ProgressTokenKey] is not JsonValue token || !token.TryGetValue<string>(out var backendToken) ||
+            !_progress.TryGetValue(backendToken, out var pending) || !_pending.ContainsKey(pending.BackendId))
+        {
+            Log.DroppedLateAnswer(_logger, "progress");
+            return;
+        }
+
+        // Progress shows the server is working: the wait starts again.
+        TryResetTimeout(pending);
+        var parameters = progress.Params.DeepClone().AsObject();
+        parameters[ProgressTokenKey] = pending.FrontProgressToken?.DeepClone();
+        await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = progress.Method, Params = parameters });
+    }
+
+    private async Task RouteUnpromptedAsync(JsonRpcMessage message)
+    {
+        var stream = _pending.Values.Where(p => p.Stream is not null).MaxBy(p => p.Sequence)?.Stream;
+        try
+        {
+            await SendToFrontAsync(stream, message, throwIfNowhere: message is JsonRpcRequest);
+        }
+        catch (Exception ex) when (message is JsonRpcRequest request && (ex is not OperationCanceledException || !_stop.IsCancellationRequested))
+        {
+            // The server must not wait forever for an answer the client can never give.
+            await SendToBackendAsync(new JsonRpcError
+            {
+                Id = request.Id,
+                Error = new JsonRpcErrorDetail { Code = (int)ModelContextProtocol.McpErrorCode.InternalError, Message = $"The proxy could not deliver '{request.Method}' to the client: {ex.Message}" },
+            });
+        }
+    }
+
+    private async Task TimeOutAsync(PendingRequest pending)
+    {
+        if (!TryComplete(pending))
+        {
+            return;
+        }
+
+        Log.RequestTimedOut(_logger, pending.Method, _requestTimeout);
+        await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendTimeout,
+            $"The MCP server did not answer '{pending.Method}' within {_requestTimeout.TotalSeconds:0.#} s; the proxy cancelled the request."));
+        await CancelOnBackendAsync(pending, "The proxy's request timeout elapsed.");
+    }
+
+    private async Task AbandonAsync(PendingRequest pending, string reason)
+    {
+        if (TryComplete(pending))
+        {
+            await CancelOnBackendAsync(pending, reason);
+        }
+    }
+
+    private Task CancelOnBackendAsync(PendingRequest pending, string reason) =>
+        SendToBackendAsync(new JsonRpcNotification
+        {
+            Method = NotificationMethods.CancelledNotification,
+            Params = new JsonObject { ["requestId"] = pending.BackendId, ["reason"] = reason },
+        });
+
+    // Exactly one of answer, timeout, cancellation or abort wins for each request.
+    private bool TryComplete(PendingRequest pending)
+    {
+        if (!_pending.TryRemove(pending.BackendId, out _))
+        {
+            return false;
+        }
+
+        _byFrontId.TryRemove(new KeyValuePair<RequestId, PendingRequest>(pending.FrontId, pending));
+        if (pending.BackendProgressToken is { } token)
+        {
+            _progress.TryRemove(token, out _);
+        }
+
+        pending.Dispose();
+        return true;
+    }
+
+    private void TryResetTimeout(PendingRequest pending)
+    {
+        try
+        {
+            pending.Timeout.CancelAfter(_requestTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Completed meanwhile.
+        }
+    }
+
+    private Task AnswerFrontAsync(PendingRequest pending, JsonRpcMessage answer) => SendToFrontAsync(pending.Stream, answer);
+
+    private async Task SendToFrontAsync(ITransport? stream, JsonRpcMessage message, bool throwIfNowhere = false)
+    {
+        var target = stream ?? SessionStream;
+        if (target is null)
+        {
+            if (throwIfNowhere)
+            {
+                throw new InvalidOperationException("The client has no open stream.");
+            }
+
+            Log.DroppedNoStream(_logger, message.GetType().Name);
+            return;
+        }
+
+        try
+        {
+            await target.SendMessageAsync(message, _stop.Token);
+        }
+        catch (Exception ex) when (!throwIfNowhere && (ex is not OperationCanceledException || !_stop.IsCancellationRequested))
+        {
+            // The client went away; for a session it may come back and learn the outcome by other means.
+            Log.FrontSendFailed(_logger, message.GetType().Name, ex);
+        }
+    }
+
+    private async Task SendToBackendAsync(JsonRpcMessage message)
+    {
+        try
+        {
+            await _backend.SendMessageAsync(message, _stop.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
+        {
+            Log.ForwardFailed(_logger, message.GetType().Name, ex);
+        }
+    }
+
+    private static JsonRpcError Error(RequestId id, int code, string text) =>
+        new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = text } };
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, DateTimeOffset.UtcNow.UtcTicks);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            if (TryComplete(pending))
+            {
+                await CancelOnBackendAsync(pending, "The client's session ended.");
+            }
+        }
+
+        await _stop.CancelAsync();
+        await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _backend.DisposeAsync();
+        _stop.Dispose();
+    }
+}

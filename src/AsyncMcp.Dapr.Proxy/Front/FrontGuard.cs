@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using AsyncMcp.Dapr.Proxy.Configuration;
+using AsyncMcp.Dapr.Proxy.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AsyncMcp.Dapr.Proxy.Front;
+
+/// <summary>
+/// Checks every request to the MCP endpoint before it is read: Host and Origin against DNS rebinding (403), the
+/// bearer token when one is configured (401), and the size of the body (413).
+/// </summary>
+internal sealed class FrontGuard(IOptions<ProxyOptions> options, ILogger<FrontGuard> logger) : IMiddleware
+{
+    private readonly ProxyOptions _options = options.Value;
+    private readonly byte[]? _token = options.Value.BearerToken is { } token ? Encoding.UTF8.GetBytes(token) : null;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!string.Equals(context.Request.Path.Value?.TrimEnd('/'), _options.Path.TrimEnd('/'), StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+
+        if (!IsAllowedHost(context.Request.Host.Host))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"Forbidden: the Host '{context.Request.Host}' is not allowed.");
+            return;
+        }
+
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsAllowedOrigin(origin))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"Forbidden: the Origin '{origin}' is not allowed.");
+            return;
+        }
+
+        if (_token is not null && !HasToken(context.Request))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized: a valid bearer token is required.");
+            return;
+        }
+
+        if (context.Request.ContentLength > _options.MaxRequestBodyBytes)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge,
+                $"Payload Too Large: the body is {context.Request.ContentLength} bytes, more than {_options.MaxRequestBodyBytes}.");
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = _options.MaxRequestBodyBytes;
+        }
+
+        await next(context);
+    }
+
+    private bool IsAllowedHost(string host)
+    {
+        var hosts = _options.EffectiveAllowedHosts;
+        if (hosts.Contains("*"))
+        {
+            return true;
+        }
+
+        // Kestrel reports an IPv6 host with brackets; the configuration may name it either way.
+        return hosts.Any(allowed => string.Equals(allowed, host, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(allowed.Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
+    }
+
+    private bool IsAllowedOrigin(string origin)
+    {
+        if (_options.AllowedOrigins?.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && IsAllowedHost(uri.Host);
+    }
+
+    private bool HasToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string Scheme = "Bearer ";
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Constant time, so that the token cannot be guessed from response times.
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()), _token);
+    }
+
+    private Task RefuseAsync(HttpContext context, int status, string message)
+    {
+        Log.Refused(logger, message);
+        context.Response.Headers[HeaderNames.Connection] = "close";
+        return HttpJsonRpcErrors.WriteAsync(context, status, (int)ModelContextProtocol.McpErrorCode.InvalidRequest, message);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using AsyncMcp.Dapr.Proxy.Configuration;
+using AsyncMcp.Dapr.Proxy.Forwarding;
+using Microsoft.Extensions.Options;
+
+namespace AsyncMcp.Dapr.Proxy.Front;
+
+/// <summary>
+/// Backend connections for sessionless (2026-07-28) requests. Each serves one front request at a time, so that
+/// everything the server sends on it belongs to that request; ids are remapped by the channel, so a late answer to
+/// an earlier request on the same connection is dropped rather than misdelivered.
+/// </summary>
+internal sealed class SessionlessChannelPool(IBackendConnector connector, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    // Each idle connection is a lane the server keeps until its idle timeout: keep only a few.
+    private const int MaxIdle = 16;
+
+    private readonly ConcurrentBag<ProxyChannel> _idle = [];
+
+    public async Task<ProxyChannel> RentAsync(CancellationToken cancellationToken) =>
+        _idle.TryTake(out var channel)
+            ? channel
+            : new ProxyChannel(await connector.ConnectAsync(cancellationToken), options.Value.RequestTimeout, loggerFactory.CreateLogger<ProxyChannel>());
+
+    public async Task ReturnAsync(ProxyChannel channel)
+    {
+        if (channel.InFlight == 0 && _idle.Count < MaxIdle)
+        {
+            _idle.Add(channel);
+            return;
+        }
+
+        await channel.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var channel))
+        {
+            await channel.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,382 @@
+using System.Text.Json;
+using AsyncMcp.Dapr.Proxy.Configuration;
+using AsyncMcp.Dapr.Proxy.Forwarding;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Proxy.Front;
+
+/// <summary>
+/// The Streamable HTTP endpoint (POST, GET, DELETE on one path). The HTTP rules of the transport (headers, status
+/// codes, sessions) are here; the streams themselves are the MCP SDK's <see cref="StreamableHttpServerTransport"/>.
+/// 2025-11-25 clients get a session per <c>initialize</c>; requests whose <c>MCP-Protocol-Version</c> is 2026-07-28 or
+/// later are served without a session.
+/// </summary>
+internal sealed class StreamableHttpFront(
+    FrontSessionRegistry sessions,
+    SessionlessChannelPool sessionless,
+    IOptions<ProxyOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggerFactory)
+{
+    public const string SessionIdHeader = "Mcp-Session-Id";
+    public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+
+    private static readonly JsonSerializerOptions JsonOptions = McpJsonUtilities.DefaultOptions;
+    private readonly ProxyOptions _options = options.Value;
+
+    public async Task HandlePostAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var accept = request.GetTypedHeaders().Accept;
+        if (!accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)) ||
+            !accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, (int)McpErrorCode.InvalidRequest,
+                "Not Acceptable: the client must accept both application/json and text/event-stream.");
+            return;
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, (int)McpErrorCode.InvalidRequest,
+                "Unsupported Media Type: the body must be application/json.");
+            return;
+        }
+
+        var version = request.Headers[ProtocolVersionHeader].ToString();
+        if (!await CheckVersionHeaderAsync(context, version))
+        {
+            return;
+        }
+
+        var message = await ReadMessageAsync(context);
+        if (message is null)
+        {
+            return;
+        }
+
+        message.Context = new JsonRpcMessageContext { ProtocolVersion = version.Length > 0 ? version : null };
+        var requestId = message is JsonRpcRequest r ? r.Id : default;
+        if (ProtocolVersions.IsSessionless(version))
+        {
+            await HandleSessionlessPostAsync(context, message, version, requestId);
+            return;
+        }
+
+        var session = await FindOrOpenSessionAsync(context, message, version, requestId);
+        if (session is null)
+        {
+            return;
+        }
+
+        InitializeSseResponse(context);
+        try
+        {
+            if (!await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted))
+            {
+                context.Response.Headers.ContentType = default;
+                context.Response.StatusCode = StatusCodes.Status202Accepted;
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || !sessions.TryGet(session.Id, out _))
+        {
+            // The client went away, or the session ended under the request.
+        }
+    }
+
+    public async Task HandleGetAsync(HttpContext context)
+    {
+        var version = context.Request.Headers[ProtocolVersionHeader].ToString();
+        if (!await CheckVersionHeaderAsync(context, version))
+        {
+            return;
+        }
+
+        if (ProtocolVersions.IsSessionless(version))
+        {
+            context.Response.Headers.Allow = HttpMethods.Post;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
+                $"Method Not Allowed: protocol {version} has no GET stream.");
+            return;
+        }
+
+        if (!context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, (int)McpErrorCode.InvalidRequest,
+                "Not Acceptable: the client must accept text/event-stream.");
+            return;
+        }
+
+        if (await FindSessionAsync(context, default) is not { } session)
+        {
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        InitializeSseResponse(context);
+        try
+        {
+            await session.Transport.HandleGetRequestAsync(context.Response.Body, stop.Token);
+        }
+        catch (InvalidOperationException) when (!context.Response.HasStarted)
+        {
+            context.Response.Headers.ContentType = default;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status409Conflict, (int)McpErrorCode.InvalidRequest,
+                "Conflict: this session already has its GET stream.");
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client or the proxy closed the stream.
+        }
+    }
+
+    public async Task HandleDeleteAsync(HttpContext context)
+    {
+        var version = context.Request.Headers[ProtocolVersionHeader].ToString();
+        if (!await CheckVersionHeaderAsync(context, version))
+        {
+            return;
+        }
+
+        if (ProtocolVersions.IsSessionless(version))
+        {
+            context.Response.Headers.Allow = HttpMethods.Post;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
+                $"Method Not Allowed: protocol {version} has no sessions to end.");
+            return;
+        }
+
+        if (await FindSessionAsync(context, default) is { } session)
+        {
+            // The backend session ends too: the client transport sends the close event when it is disposed.
+            sessions.Close(session.Id, "ended by the client (DELETE)");
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+    }
+
+    private async Task HandleSessionlessPostAsync(HttpContext context, JsonRpcMessage message, string version, RequestId requestId)
+    {
+        if (message is not JsonRpcRequest request)
+        {
+            // Without a session there is nothing a notification or a response could belong to.
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        var metaVersion = request.Params?["_meta"]?["io.modelcontextprotocol/protocolVersion"];
+        if (metaVersion is null || metaVersion.GetValueKind() != JsonValueKind.String)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidParams,
+                $"Bad Request: requests of protocol {version} must carry _meta/io.modelcontextprotocol/protocolVersion.", requestId);
+            return;
+        }
+
+        if (!string.Equals(metaVersion.GetValue<string>(), version, StringComparison.Ordinal))
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch,
+                $"Bad Request: the {ProtocolVersionHeader} header '{version}' differs from _meta protocolVersion '{metaVersion.GetValue<string>()}'.", requestId);
+            return;
+        }
+
+        ProxyChannel channel;
+        try
+        {
+            channel = await sessionless.RentAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ProxyErrorCodes.BackendUnavailable,
+                $"Service Unavailable: the proxy could not reach the MCP server: {ex.Message}", requestId);
+            return;
+        }
+
+        var transport = new StreamableHttpServerTransport(loggerFactory) { Stateless = true };
+        var pump = PumpOneAsync(transport, channel, context.RequestAborted);
+        InitializeSseResponse(context);
+        try
+        {
+            await transport.HandlePostRequestAsync(message, context.Response.Body, first => SetStatusFromError(context, first), context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: the channel tells the server to cancel.
+        }
+        finally
+        {
+            await transport.DisposeAsync();
+            await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await sessionless.ReturnAsync(channel);
+        }
+    }
+
+    private static async Task PumpOneAsync(StreamableHttpServerTransport transport, ProxyChannel channel, CancellationToken aborted)
+    {
+        await foreach (var message in transport.MessageReader.ReadAllAsync(CancellationToken.None))
+        {
+            await channel.ForwardAsync(message, message.Context?.RelatedTransport, aborted);
+        }
+    }
+
+    // For sessionless requests the status line waits for the first message, so that errors keep the status the spec gives them.
+    private static ValueTask SetStatusFromError(HttpContext context, JsonRpcMessage? first)
+    {
+        if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
+        {
+            context.Response.StatusCode = error.Code switch
+            {
+                (int)McpErrorCode.MethodNotFound => StatusCodes.Status404NotFound,
+                (int)McpErrorCode.MissingRequiredClientCapability or (int)McpErrorCode.UnsupportedProtocolVersion or (int)McpErrorCode.HeaderMismatch => StatusCodes.Status400BadRequest,
+                _ => context.Response.StatusCode,
+            };
+        }
+
+        return default;
+    }
+
+    private async Task<FrontSession?> FindOrOpenSessionAsync(HttpContext context, JsonRpcMessage message, string version, RequestId requestId)
+    {
+        if (context.Request.Headers.ContainsKey(SessionIdHeader))
+        {
+            var session = await FindSessionAsync(context, requestId);
+            if (session is not null && version.Length > 0 && session.Channel.NegotiatedProtocolVersion is { } negotiated &&
+                !string.Equals(version, negotiated, StringComparison.Ordinal))
+            {
+                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch,
+                    $"Bad Request: the {ProtocolVersionHeader} header '{version}' differs from the session's protocol '{negotiated}'.", requestId);
+                return null;
+            }
+
+            return session;
+        }
+
+        if (message is not JsonRpcRequest { Method: RequestMethods.Initialize })
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+                $"Bad Request: the {SessionIdHeader} header is required; only initialize opens a session.", requestId);
+            return null;
+        }
+
+        FrontSession? opened;
+        try
+        {
+            opened = await sessions.OpenAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ProxyErrorCodes.BackendUnavailable,
+                $"Service Unavailable: the proxy could not reach the MCP server: {ex.Message}", requestId);
+            return null;
+        }
+
+        if (opened is null)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ProxyErrorCodes.TooManySessions,
+                $"Service Unavailable: the proxy already has {_options.MaxSessions} sessions open.", requestId);
+            return null;
+        }
+
+        context.Response.Headers[SessionIdHeader] = opened.Id;
+        return opened;
+    }
+
+    private async Task<FrontSession?> FindSessionAsync(HttpContext context, RequestId requestId)
+    {
+        var id = context.Request.Headers[SessionIdHeader].ToString();
+        if (id.Length == 0)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+                $"Bad Request: the {SessionIdHeader} header is required.", requestId);
+            return null;
+        }
+
+        if (!sessions.TryGet(id, out var session))
+        {
+            // The spec's signal to start over: the client sends initialize again without a session id.
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status404NotFound, AsyncMcp.Dapr.Wire.McpWireErrorCodes.SessionNotFound,
+                "Not Found: the session does not exist, has ended or has expired. Initialize a new session.", requestId);
+            return null;
+        }
+
+        context.Response.Headers[SessionIdHeader] = session.Id;
+        return session;
+    }
+
+    private static async Task<bool> CheckVersionHeaderAsync(HttpContext context, string version)
+    {
+        if (version.Length == 0 || ProtocolVersions.IsSupported(version))
+        {
+            return true;
+        }
+
+        await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.UnsupportedProtocolVersion,
+            $"Bad Request: the {ProtocolVersionHeader} header '{version}' is not supported; supported: {string.Join(", ", ProtocolVersions.Supported)}.");
+        return false;
+    }
+
+    private async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext context)
+    {
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, (int)McpErrorCode.InvalidRequest,
+                $"Payload Too Large: the body is larger than {_options.MaxRequestBodyBytes} bytes.");
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.ParseError, $"Parse error: {ex.Message}");
+            return null;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var valid = root.ValueKind == JsonValueKind.Object &&
+                root.TryGetProperty("jsonrpc", out var jsonrpc) && jsonrpc.ValueKind == JsonValueKind.String && jsonrpc.ValueEquals("2.0") &&
+                (root.TryGetProperty("method", out var method) ? method.ValueKind == JsonValueKind.String
+                    : root.TryGetProperty("id", out _) && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _)));
+            if (!valid)
+            {
+                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+                    "Invalid Request: the body must be one JSON-RPC 2.0 request, notification or response (batches are not allowed).");
+                return null;
+            }
+
+            try
+            {
+                return root.Deserialize<JsonRpcMessage>(JsonOptions);
+            }
+            catch (JsonException ex)
+            {
+                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest, $"Invalid Request: {ex.Message}");
+                return null;
+            }
+        }
+    }
+
+    private static void InitializeSseResponse(HttpContext context)
+    {
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache,no-store";
+        context.Response.Headers.ContentEncoding = "identity";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
+    }
+}

@@ -1,0 +1,3 @@
+using AsyncMcp.Dapr.Proxy;
+
+await ProxyApp.Build(args).RunAsync();

@@ -1,0 +1,48 @@
+using AsyncMcp.Dapr.EndToEnd.Tests;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+
+namespace AsyncMcp.Dapr.Proxy.Tests;
+
+/// <summary>The sample server behind the emulator (from <see cref="DaprMcpHarness"/>) and the proxy in front, in-process.</summary>
+internal sealed class ProxyHarness : IAsyncDisposable
+{
+    private ProxyHarness(DaprMcpHarness dapr, RunningApp proxy, Uri endpoint)
+    {
+        Dapr = dapr;
+        Proxy = proxy;
+        Endpoint = endpoint;
+    }
+
+    public DaprMcpHarness Dapr { get; }
+
+    public RunningApp Proxy { get; }
+
+    /// <summary>The proxy's MCP endpoint, e.g. http://127.0.0.1:41234/mcp.</summary>
+    public Uri Endpoint { get; }
+
+    public static async Task<ProxyHarness> StartAsync(IDictionary<string, string?>? proxySettings = null, IDictionary<string, string?>? serverSettings = null)
+    {
+        var dapr = await DaprMcpHarness.StartAsync(serverSettings);
+        var settings = new Dictionary<string, string?> { ["Proxy:InstanceId"] = "test-instance" };
+        foreach (var (key, value) in proxySettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var proxy = await dapr.StartAppAsync("proxy", (args, configure) => ProxyApp.Build(args, configure), settings);
+        var address = proxy.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ProxyHarness(dapr, proxy, new Uri($"{address.TrimEnd('/')}/mcp"));
+    }
+
+    /// <summary>A C# MCP client over Streamable HTTP through the proxy: the SDK's default protocol, or a pinned one.</summary>
+    public Task<McpClient> ConnectAsync(string? protocolVersion = null, McpClientHandlers? handlers = null, CancellationToken cancellationToken = default) =>
+        McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = Endpoint, TransportMode = HttpTransportMode.StreamableHttp }),
+            new McpClientOptions { ProtocolVersion = protocolVersion, Handlers = handlers ?? new McpClientHandlers() },
+            cancellationToken: cancellationToken);
+
+    public async ValueTask DisposeAsync() => await Dapr.DisposeAsync();
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace AsyncMcp.Dapr.Proxy.Tests;
+
+/// <summary>The official TypeScript MCP SDK client (npm <c>@modelcontextprotocol/sdk</c>, run with Node) through the proxy.</summary>
+public sealed class TypeScriptClientTests : IAsyncLifetime
+{
+    private ProxyHarness _harness = null!;
+
+    public async ValueTask InitializeAsync() => _harness = await ProxyHarness.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task The_typescript_sdk_client_uses_every_feature_through_the_proxy()
+    {
+        var folder = FindClientFolder();
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk")),
+            $"The TypeScript SDK is not installed: run 'npm ci' in {folder} (.ci/run does).");
+
+        var start = new ProcessStartInfo("node", ["proxy-client.mjs", _harness.Endpoint.ToString()])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await node.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            node.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var log = $"stdout:\n{await output}\nstderr:\n{await errors}";
+        TestContext.Current.TestOutputHelper?.WriteLine(log);
+        Assert.True(node.ExitCode == 0, log);
+        Assert.Contains("ok sampling answered by the typescript client", log, StringComparison.Ordinal);
+        Assert.Contains("ok elicitation answered by the typescript client", log, StringComparison.Ordinal);
+        Assert.Contains("ok session ended with DELETE", log, StringComparison.Ordinal);
+        Assert.Contains("ALL OK", log, StringComparison.Ordinal);
+    }
+
+    private static string FindClientFolder()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "AsyncMcp.Dapr.Proxy.Tests", "TypeScriptClient");
+            if (File.Exists(Path.Combine(candidate, "proxy-client.mjs")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/AsyncMcp.Dapr.Proxy.Tests/TypeScriptClient was not found above " + AppContext.BaseDirectory);
+    }
+}
