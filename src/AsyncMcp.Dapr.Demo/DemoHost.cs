@@ -1,5 +1,6 @@
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
+using AsyncMcp.Dapr.Proxy;
 using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Transports;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,7 +10,7 @@ namespace AsyncMcp.Dapr.Demo;
 
 /// <summary>
 /// The apps of dapr.yaml in one process: an emulated Dapr cluster loaded from a resources folder, and the server and
-/// the sample client (and the proxy, once it is part of the build), each wired to its own emulated sidecar through
+/// the proxy and the sample client, each wired to its own emulated sidecar through
 /// the same configuration keys a real sidecar uses (DAPR_GRPC_ENDPOINT, DAPR_HTTP_ENDPOINT) and the app-ids of dapr.yaml.
 /// </summary>
 internal sealed class DemoHost : IAsyncDisposable
@@ -28,6 +29,9 @@ internal sealed class DemoHost : IAsyncDisposable
 
     /// <summary>The apps started so far, in order.</summary>
     public IReadOnlyList<DemoApp> Apps => _apps;
+
+    /// <summary>The address of the proxy's MCP endpoint (Streamable HTTP).</summary>
+    public Uri ProxyEndpoint => new(_apps.First(app => app.AppId == "proxy").Address, "/mcp");
 
     /// <summary>The sample client's transport: MCP clients over Dapr pub/sub.</summary>
     public PubSubClientTransport ClientTransport =>
@@ -50,8 +54,8 @@ internal sealed class DemoHost : IAsyncDisposable
                 ["SampleServer:SlowJobStepMilliseconds"] = options.SlowJobStepMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             }, cancellationToken);
 
-            // The proxy (app-id `proxy`, its MCP front on options.ProxyUrl) joins here once src/AsyncMcp.Dapr.Proxy is
-            // part of the build: StartAppAsync("proxy", ProxyApp.Build, options.ProxyUrl, ...).
+            // The proxy lets any standard MCP client in: its Streamable HTTP front listens on options.ProxyUrl.
+            await host.StartAppAsync("proxy", (args, configure) => ProxyApp.Build(args, configure), options.ProxyUrl, null, cancellationToken);
             await host.StartAppAsync("client", ClientApp.Build, "http://127.0.0.1:0", null, cancellationToken);
             return host;
         }

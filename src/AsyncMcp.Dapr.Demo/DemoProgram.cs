@@ -31,6 +31,8 @@ internal static class DemoProgram
                 await output.WriteLineAsync($"  app '{app.AppId}' on {app.Address}");
             }
 
+            await output.WriteLineAsync($"Any MCP client can connect through the proxy: {host.ProxyEndpoint} (Streamable HTTP)");
+
             await new ClientDemo(host.ClientTransport, output).RunAsync(options.ProtocolVersion, slowJobSteps: 3, stop);
             if (!options.Once)
             {

@@ -8,20 +8,29 @@ namespace AsyncMcp.Dapr.Environments.Tests;
 /// <summary>The no-install demo (dotnet run --project src/AsyncMcp.Dapr.Demo) starts, answers, and stops.</summary>
 public sealed class DemoTests
 {
+    // Tests run side by side: each demo's proxy takes a free port instead of the documented 8080.
+    private const string FreeLocalUrl = "http://127.0.0.1:0";
+
     private static void Quiet(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Warning);
 
     [Fact]
     public async Task Demo_host_on_components_local_answers_a_tool_call_and_stops()
     {
         var ct = TestContext.Current.CancellationToken;
-        var host = await DemoHost.StartAsync(Repository.PathOf("components/local"), new DemoOptions { SlowJobStepMilliseconds = 10 }, Quiet, ct);
+        var host = await DemoHost.StartAsync(Repository.PathOf("components/local"), new DemoOptions { SlowJobStepMilliseconds = 10, ProxyUrl = FreeLocalUrl }, Quiet, ct);
         var serverAddress = host.Apps[0].Address;
         await using (host)
         {
-            Assert.Equal(["server", "client"], host.Apps.Select(app => app.AppId));
+            Assert.Equal(["server", "proxy", "client"], host.Apps.Select(app => app.AppId));
             await using var client = await host.ClientTransport.CreateClientAsync(new McpClientOptions(), ct);
             var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "from the demo test" }, cancellationToken: ct);
             Assert.Contains("from the demo test", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text, StringComparison.Ordinal);
+
+            // A standard Streamable HTTP client reaches the same server through the proxy.
+            await using var standard = await McpClient.CreateAsync(
+                new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.ProxyEndpoint }), cancellationToken: ct);
+            var proxied = await standard.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "through the proxy" }, cancellationToken: ct);
+            Assert.Equal("through the proxy", Assert.IsType<TextContentBlock>(Assert.Single(proxied.Content)).Text);
 
             // The request really crossed the emulated broker of the component set.
             Assert.NotEmpty(host.Emulator.Published("pubsub", "mcp-requests"));
@@ -38,7 +47,7 @@ public sealed class DemoTests
     {
         using var output = new StringWriter();
         var exitCode = await DemoProgram.RunAsync(
-            ["--once", "--Demo:Components", Repository.PathOf("components/local"), "--Demo:SlowJobStepMilliseconds", "10"],
+            ["--once", "--Demo:Components", Repository.PathOf("components/local"), "--Demo:SlowJobStepMilliseconds", "10", "--Demo:ProxyUrl", FreeLocalUrl],
             output, TestContext.Current.CancellationToken, Quiet);
 
         var text = output.ToString();
@@ -54,7 +63,7 @@ public sealed class DemoTests
         using var output = new SyncedWriter();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var run = DemoProgram.RunAsync(
-            ["--Demo:Components", Repository.PathOf("components/local"), "--Demo:SlowJobStepMilliseconds", "10"], output, stop.Token, Quiet);
+            ["--Demo:Components", Repository.PathOf("components/local"), "--Demo:SlowJobStepMilliseconds", "10", "--Demo:ProxyUrl", FreeLocalUrl], output, stop.Token, Quiet);
 
         // Wait until the round trip is over and the demo stays up, then press "Ctrl+C".
         while (!output.Text.Contains("press Ctrl+C", StringComparison.Ordinal))
