@@ -51,10 +51,22 @@ public static partial class ProxyApp
             // Replies must come back to this instance: its own topic, unless one is configured.
             options.ReplyTopic ??= options.AppId is null ? null : $"mcp-replies-{options.AppId}-{TopicSafe(proxy.EffectiveInstanceId)}";
         });
+        var webhookReplies = proxy.Backend == ProxyBackend.PubSubWithWebhookReplies;
+        if (webhookReplies && string.IsNullOrEmpty(builder.Configuration["Mcp:PubSub:ReplyBinding"]))
+        {
+            throw new InvalidOperationException(
+                "Proxy:Backend is PubSubWithWebhookReplies, but Mcp:PubSub:ReplyBinding names no Dapr HTTP output binding for the replies.");
+        }
+
+        if (webhookReplies)
+        {
+            // The client transport names the reply binding (Mcp:PubSub:ReplyBinding); this receiver verifies what comes back.
+            builder.Services.AddMcpWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options));
+        }
+
         builder.Services.AddSingleton<IBackendConnector>(services => proxy.Backend switch
         {
-            // The option point for the transport behind: webhook replies (issue 3) add a case here.
-            ProxyBackend.PubSub => new PubSubBackendConnector(services.GetRequiredService<PubSubClientTransport>()),
+            ProxyBackend.PubSub or ProxyBackend.PubSubWithWebhookReplies => new PubSubBackendConnector(services.GetRequiredService<PubSubClientTransport>()),
             _ => throw new InvalidOperationException($"Proxy:Backend '{proxy.Backend}' is not known."),
         });
         builder.Services.AddSingleton(TimeProvider.System);
@@ -74,6 +86,11 @@ public static partial class ProxyApp
         var app = builder.Build();
         app.MapSubscribeHandler();
         app.MapMcpPubSubReplies();
+        if (webhookReplies)
+        {
+            app.MapMcpWebhookReplies();
+        }
+
         app.MapHealthChecks("/healthz");
         if (!proxy.Stdio)
         {

@@ -37,6 +37,25 @@ internal sealed class ProxyHarness : IAsyncDisposable
         return new ProxyHarness(dapr, proxy, new Uri($"{address.TrimEnd('/')}/mcp"));
     }
 
+    /// <summary>
+    /// The same, with the proxy's backend replies coming by signed webhook: the server's sidecar invokes the HTTP output
+    /// binding <see cref="DaprMcpHarness.ReplyBinding"/>, whose gate now forwards to the proxy's webhook receiver.
+    /// </summary>
+    public static async Task<ProxyHarness> StartWithWebhookRepliesAsync()
+    {
+        var dapr = await DaprMcpHarness.StartWithWebhooksAsync();
+        var proxy = await dapr.StartAppAsync("proxy", (args, configure) => ProxyApp.Build(args, configure), new Dictionary<string, string?>
+        {
+            ["Proxy:InstanceId"] = "webhook-instance",
+            ["Proxy:Backend"] = "PubSubWithWebhookReplies",
+            ["Mcp:PubSub:ReplyBinding"] = DaprMcpHarness.ReplyBinding,
+            ["Mcp:Webhooks:Secrets"] = DaprMcpHarness.WebhookSecret,
+        });
+        var address = proxy.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        dapr.Gate!.Target = new Uri(address);
+        return new ProxyHarness(dapr, proxy, new Uri($"{address.TrimEnd('/')}/mcp"));
+    }
+
     /// <summary>A C# MCP client over Streamable HTTP through the proxy: the SDK's default protocol, or a pinned one.</summary>
     public Task<McpClient> ConnectAsync(string? protocolVersion = null, McpClientHandlers? handlers = null, CancellationToken cancellationToken = default) =>
         McpClient.CreateAsync(
