@@ -1,5 +1,6 @@
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
+using AsyncMcp.Dapr.Proxy;
 using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Transports;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,6 +29,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public PubSubClientTransport WebhookTransport { get; private set; } = null!;
 
     public WebApplication Server => _apps[0].App;
+
+    /// <summary>The proxy's MCP endpoint: standard Streamable HTTP in front, Dapr pub/sub behind.</summary>
+    public Uri ProxyEndpoint { get; private set; } = null!;
 
     /// <param name="serverSettings">Configuration of the server app.</param>
     /// <param name="configureServer">Changes to the server's builder, e.g. actor runtime timings.</param>
@@ -60,12 +64,25 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             ["Mcp:Webhooks:Secrets"] = secret,
         }, $"http://127.0.0.1:{webhookPort}");
         environment.WebhookTransport = webhookClient.Services.GetRequiredService<PubSubClientTransport>();
+
+        var proxy = await environment.StartAsync("proxy", (args, configure) => ProxyApp.Build(args, configure), new Dictionary<string, string?>
+        {
+            ["Proxy:InstanceId"] = "bench",
+            ["Proxy:MaxSessions"] = "10000",
+        });
+        environment.ProxyEndpoint = new Uri(Address(proxy) + "/mcp");
         return environment;
     }
 
     public Task<McpClient> ConnectDirectAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         McpClient.CreateAsync(
             new HttpClientTransport(new HttpClientTransportOptions { Endpoint = DirectEndpoint }),
+            new McpClientOptions { ProtocolVersion = protocolVersion },
+            cancellationToken: cancellationToken);
+
+    public Task<McpClient> ConnectProxyAsync(string? protocolVersion, CancellationToken cancellationToken) =>
+        McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = ProxyEndpoint }),
             new McpClientOptions { ProtocolVersion = protocolVersion },
             cancellationToken: cancellationToken);
 

@@ -26,6 +26,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
         foreach (var (path, connect) in new (string, Func<CancellationToken, Task<ModelContextProtocol.Client.McpClient>>)[]
         {
             (BenchmarkReport.DirectPath, token => environment.ConnectDirectAsync(null, token)),
+            ("async: proxy → pub/sub → server", token => environment.ConnectProxyAsync(null, token)),
             ("async: Dapr pub/sub", token => environment.ConnectPubSubAsync(null, token)),
             ("async: pub/sub + webhook replies", token => environment.ConnectWebhookAsync(null, token)),
         })
