@@ -3,8 +3,6 @@ using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Proxy;
 using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Transports;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using ModelContextProtocol.Client;
 
 namespace AsyncMcp.Dapr.Benchmarks;
@@ -15,7 +13,7 @@ namespace AsyncMcp.Dapr.Benchmarks;
 /// </summary>
 internal sealed class BenchEnvironment : IAsyncDisposable
 {
-    private readonly List<(WebApplication App, DaprSidecar Sidecar)> _apps = [];
+    private readonly List<EmulatedApp> _apps = [];
 
     private BenchEnvironment(DaprEmulator emulator) => Emulator = emulator;
 
@@ -54,23 +52,23 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         // The sample server serves the same tools on its Streamable HTTP door at /mcp.
         var settings = new Dictionary<string, string?>(serverSettings ?? new Dictionary<string, string?>()) { ["Mcp:Webhooks:SecretStore"] = "secretstore" };
         var server = await environment.StartAsync("server", ServerApp.Build, settings, configure: configureServer);
-        environment.DirectEndpoint = new Uri(Address(server) + "/mcp");
+        environment.DirectEndpoint = new Uri(server.Address, "/mcp");
 
         var client = await environment.StartAsync("client", ClientApp.Build, null);
-        environment.PubSubTransport = client.Services.GetRequiredService<PubSubClientTransport>();
+        environment.PubSubTransport = client.App.Services.GetRequiredService<PubSubClientTransport>();
         var webhookClient = await environment.StartAsync("webhook-client", ClientApp.Build, new Dictionary<string, string?>
         {
             ["Mcp:PubSub:ReplyBinding"] = ReplyBinding,
             ["Mcp:Webhooks:Secrets"] = secret,
         }, $"http://127.0.0.1:{webhookPort}");
-        environment.WebhookTransport = webhookClient.Services.GetRequiredService<PubSubClientTransport>();
+        environment.WebhookTransport = webhookClient.App.Services.GetRequiredService<PubSubClientTransport>();
 
         var proxy = await environment.StartAsync("proxy", (args, configure) => ProxyApp.Build(args, configure), new Dictionary<string, string?>
         {
             ["Proxy:InstanceId"] = "bench",
             ["Proxy:MaxSessions"] = "10000",
         });
-        environment.ProxyEndpoint = new Uri(Address(proxy) + "/mcp");
+        environment.ProxyEndpoint = new Uri(proxy.Address, "/mcp");
         return environment;
     }
 
@@ -103,48 +101,33 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (app, sidecar) in Enumerable.Reverse(_apps))
+        foreach (var app in Enumerable.Reverse(_apps))
         {
-            await sidecar.StopAsync();
-            await app.StopAsync();
             await app.DisposeAsync();
         }
 
         await Emulator.DisposeAsync();
     }
 
-    private async Task<WebApplication> StartAsync(
+    private async Task<EmulatedApp> StartAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
         IDictionary<string, string?>? settings,
         string url = "http://127.0.0.1:0",
         Action<WebApplicationBuilder>? configure = null)
     {
-        var sidecar = await Emulator.StartSidecarAsync(appId);
-        var configuration = new Dictionary<string, string?>
-        {
-            ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString(),
-            ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString(),
-            ["Mcp:PubSub:AppId"] = appId,
-        };
+        var configuration = new Dictionary<string, string?> { ["Mcp:PubSub:AppId"] = appId };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
 
-        var app = build([], builder =>
+        var app = await Emulator.StartAppAsync(appId, build, configuration, url, builder =>
         {
-            builder.WebHost.UseUrls(url);
-            builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
-        await sidecar.AttachAppAsync(new Uri(Address(app)));
-        _apps.Add((app, sidecar));
+        _apps.Add(app);
         return app;
     }
-
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }

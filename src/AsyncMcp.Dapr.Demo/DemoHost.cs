@@ -3,8 +3,6 @@ using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Proxy;
 using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Transports;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace AsyncMcp.Dapr.Demo;
 
@@ -15,7 +13,7 @@ namespace AsyncMcp.Dapr.Demo;
 /// </summary>
 internal sealed class DemoHost : IAsyncDisposable
 {
-    private readonly List<DemoApp> _apps = [];
+    private readonly List<EmulatedApp> _apps = [];
     private readonly Action<ILoggingBuilder> _logging;
 
     private DemoHost(DaprEmulator emulator, Action<ILoggingBuilder> logging)
@@ -28,7 +26,7 @@ internal sealed class DemoHost : IAsyncDisposable
     public DaprEmulator Emulator { get; }
 
     /// <summary>The apps started so far, in order.</summary>
-    public IReadOnlyList<DemoApp> Apps => _apps;
+    public IReadOnlyList<EmulatedApp> Apps => _apps;
 
     /// <summary>The address of the proxy's MCP endpoint (Streamable HTTP).</summary>
     public Uri ProxyEndpoint => new(_apps.First(app => app.AppId == "proxy").Address, "/mcp");
@@ -85,37 +83,16 @@ internal sealed class DemoHost : IAsyncDisposable
         IDictionary<string, string?>? settings,
         CancellationToken cancellationToken)
     {
-        var sidecar = await Emulator.StartSidecarAsync(appId, cancellationToken);
-        var configuration = new Dictionary<string, string?>
-        {
-            ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString(),
-            ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString(),
-            ["Mcp:PubSub:AppId"] = appId,
-        };
+        var configuration = new Dictionary<string, string?> { ["Mcp:PubSub:AppId"] = appId };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
 
-        var app = build([], builder =>
+        _apps.Add(await Emulator.StartAppAsync(appId, build, configuration, url, builder =>
         {
-            builder.WebHost.UseUrls(url);
-            builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             _logging(builder.Logging);
-        });
-        try
-        {
-            await app.StartAsync(cancellationToken);
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            await sidecar.AttachAppAsync(address, cancellationToken);
-            _apps.Add(new DemoApp(appId, app, sidecar, address));
-        }
-        catch
-        {
-            await sidecar.DisposeAsync();
-            await app.DisposeAsync();
-            throw;
-        }
+        }, cancellationToken));
     }
 }

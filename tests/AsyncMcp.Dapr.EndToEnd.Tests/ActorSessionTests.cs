@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Emulator;
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Sessions;
@@ -60,7 +61,7 @@ public sealed class ActorSessionTests : IAsyncLifetime
         await StartReplicaAsync(settings);
     }
 
-    private async Task<RunningApp> StartReplicaAsync(Dictionary<string, string?> settings)
+    private async Task<EmulatedApp> StartReplicaAsync(Dictionary<string, string?> settings)
     {
         var name = "replica-" + Interlocked.Increment(ref _replicas);
         return await _harness.StartServerAsync("server", settings, builder => AddProbeTool(builder, name));
@@ -184,7 +185,7 @@ public sealed class ActorSessionTests : IAsyncLifetime
         await StartAsync(replicas: 1, Settings(idle: "00:00:00.500"));
         var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         Assert.Equal("x", await EchoAsync(client, "x"));
-        var counter = _harness.Server.Service<SessionCounter>();
+        var counter = _harness.Server.App.Services.GetRequiredService<SessionCounter>();
 
         while (await counter.ReadAsync(Timeout) > 0)
         {
@@ -203,7 +204,7 @@ public sealed class ActorSessionTests : IAsyncLifetime
         var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         var sessionId = client.SessionId!;
         Assert.Equal("x", await EchoAsync(client, "x"));
-        var counter = _harness.Server.Service<SessionCounter>();
+        var counter = _harness.Server.App.Services.GetRequiredService<SessionCounter>();
 
         await client.DisposeAsync();
         while (await counter.ReadAsync(Timeout) > 0)
@@ -268,7 +269,7 @@ public sealed class ActorSessionTests : IAsyncLifetime
         }
     }
 
-    private async Task<(McpClient Client, RunningApp Owner, string[] Where)> SessionOnReplicaAsync(string replica)
+    private async Task<(McpClient Client, EmulatedApp Owner, string[] Where)> SessionOnReplicaAsync(string replica)
     {
         for (var attempt = 0; attempt < 40; attempt++)
         {

@@ -3,10 +3,6 @@ using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Transports;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
@@ -29,20 +25,20 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public static readonly string WebhookSecret = "whsec_" + Convert.ToBase64String("asyncmcp-dapr-end-to-end-secret!"u8);
     public const string StateStore = "statestore";
 
-    private readonly List<RunningApp> _apps = [];
+    private readonly List<EmulatedApp> _apps = [];
 
     private DaprMcpHarness(DaprEmulator emulator) => Emulator = emulator;
 
     public DaprEmulator Emulator { get; }
 
-    public RunningApp Server => _apps.First(app => app.AppId == "server");
+    public EmulatedApp Server => _apps.First(app => app.AppId == "server");
 
     /// <summary>Every running replica of the server app.</summary>
-    public IReadOnlyList<RunningApp> Servers => _apps.Where(app => app.AppId == "server").ToList();
+    public IReadOnlyList<EmulatedApp> Servers => _apps.Where(app => app.AppId == "server").ToList();
 
-    public RunningApp Client => _apps.First(app => app.AppId == "client");
+    public EmulatedApp Client => _apps.First(app => app.AppId == "client");
 
-    public PubSubClientTransport Transport => Client.Service<PubSubClientTransport>();
+    public PubSubClientTransport Transport => Client.App.Services.GetRequiredService<PubSubClientTransport>();
 
     /// <summary>Between the reply binding and the client app, when replies come by webhook.</summary>
     public WebhookGate? Gate { get; private set; }
@@ -117,53 +113,41 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
 
         await harness.StartServerAsync("server", server);
         var clientApp = await harness.StartAppAsync("client", ClientApp.Build, client);
-        harness.Gate.Target = clientApp.BaseAddress;
+        harness.Gate.Target = clientApp.Address;
         return harness;
     }
 
-    public Task<RunningApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
+    public Task<EmulatedApp> StartServerAsync(string appId, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         StartAppAsync(appId, ServerApp.Build, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["SampleServer:SlowJobStepMilliseconds"] = settings?.TryGetValue("SampleServer:SlowJobStepMilliseconds", out var step) == true ? step : "20",
         }, configure);
 
     /// <summary>Stops an app and its sidecar together, as when a replica dies.</summary>
-    public async Task StopAsync(RunningApp app)
+    public async Task StopAsync(EmulatedApp app)
     {
         _apps.Remove(app);
         await app.DisposeAsync();
     }
 
-    public async Task<RunningApp> StartAppAsync(
+    public async Task<EmulatedApp> StartAppAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
         IDictionary<string, string?>? settings,
         Action<WebApplicationBuilder>? configure = null)
     {
-        var sidecar = await Emulator.StartSidecarAsync(appId);
-        var configuration = new Dictionary<string, string?>
-        {
-            ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString(),
-            ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString(),
-            ["Mcp:PubSub:AppId"] = appId,
-        };
+        var configuration = new Dictionary<string, string?> { ["Mcp:PubSub:AppId"] = appId };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
 
-        var app = build([], builder =>
+        var running = await Emulator.StartAppAsync(appId, build, configuration, configure: builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(configuration);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(TestLogging.Provider);
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        await sidecar.AttachAppAsync(new Uri(address));
-        var running = new RunningApp(appId, app, sidecar, new Uri(address));
         _apps.Add(running);
         return running;
     }

@@ -17,7 +17,7 @@ public sealed class StreamableHttpDoorTests : IAsyncLifetime
     [MemberData(nameof(McpFeatureTests.ProtocolVersions), MemberType = typeof(McpFeatureTests))]
     public async Task A_standard_http_client_lists_and_calls_the_same_tools(string? protocolVersion)
     {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_harness.Server.BaseAddress, "/mcp") });
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_harness.Server.Address, "/mcp") });
         await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken: Timeout);
         await using var dapr = await _harness.ConnectAsync(protocolVersion, cancellationToken: Timeout);
 

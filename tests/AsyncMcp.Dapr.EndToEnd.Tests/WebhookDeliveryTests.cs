@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Sessions;
@@ -48,7 +49,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         await using var doomed = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         await using var healthy = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
-        var host = _harness.Server.Service<IMcpSessionHost>();
+        var host = _harness.Server.App.Services.GetRequiredService<IMcpSessionHost>();
         Assert.Equal(2, host.OpenSessions);
         _harness.Gate!.FailWhen = body => body.Contains(doomed.SessionId!, StringComparison.Ordinal);
 
@@ -75,7 +76,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         Assert.Contains((string)initialize["id"]!, Encoding.UTF8.GetString(_harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic)[0].Body.Span));
         Assert.Empty(_harness.Gate!.Deliveries);
-        Assert.Equal(0, _harness.Server.Service<IMcpSessionHost>().OpenSessions);
+        Assert.Equal(0, _harness.Server.App.Services.GetRequiredService<IMcpSessionHost>().OpenSessions);
     }
 
     [Theory]

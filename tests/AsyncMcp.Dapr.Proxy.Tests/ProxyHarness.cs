@@ -1,7 +1,5 @@
+using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.EndToEnd.Tests;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
 namespace AsyncMcp.Dapr.Proxy.Tests;
@@ -9,7 +7,7 @@ namespace AsyncMcp.Dapr.Proxy.Tests;
 /// <summary>The sample server behind the emulator (from <see cref="DaprMcpHarness"/>) and the proxy in front, in-process.</summary>
 internal sealed class ProxyHarness : IAsyncDisposable
 {
-    private ProxyHarness(DaprMcpHarness dapr, RunningApp proxy, Uri endpoint)
+    private ProxyHarness(DaprMcpHarness dapr, EmulatedApp proxy, Uri endpoint)
     {
         Dapr = dapr;
         Proxy = proxy;
@@ -18,7 +16,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public DaprMcpHarness Dapr { get; }
 
-    public RunningApp Proxy { get; }
+    public EmulatedApp Proxy { get; }
 
     /// <summary>The proxy's MCP endpoint, e.g. http://127.0.0.1:41234/mcp.</summary>
     public Uri Endpoint { get; }
@@ -33,8 +31,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
         }
 
         var proxy = await dapr.StartAppAsync("proxy", (args, configure) => ProxyApp.Build(args, configure), settings);
-        var address = proxy.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ProxyHarness(dapr, proxy, new Uri($"{address.TrimEnd('/')}/mcp"));
+        return new ProxyHarness(dapr, proxy, new Uri(proxy.Address, "/mcp"));
     }
 
     /// <summary>
@@ -51,9 +48,8 @@ internal sealed class ProxyHarness : IAsyncDisposable
             ["Mcp:PubSub:ReplyBinding"] = DaprMcpHarness.ReplyBinding,
             ["Mcp:Webhooks:Secrets"] = DaprMcpHarness.WebhookSecret,
         });
-        var address = proxy.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        dapr.Gate!.Target = new Uri(address);
-        return new ProxyHarness(dapr, proxy, new Uri($"{address.TrimEnd('/')}/mcp"));
+        dapr.Gate!.Target = proxy.Address;
+        return new ProxyHarness(dapr, proxy, new Uri(proxy.Address, "/mcp"));
     }
 
     /// <summary>A C# MCP client over Streamable HTTP through the proxy: the SDK's default protocol, or a pinned one.</summary>
