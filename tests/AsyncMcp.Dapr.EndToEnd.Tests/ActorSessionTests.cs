@@ -1,6 +1,6 @@
-using AsyncMcp.Dapr.Emulator;
 using System.Text;
 using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;

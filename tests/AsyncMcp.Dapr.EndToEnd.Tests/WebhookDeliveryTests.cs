@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Wire;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
