@@ -6,7 +6,8 @@ using AsyncMcp.Dapr.Benchmarks;
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
 var memoryCounts = Option("--memory", "1000,10000") is "none" ? [] : Option("--memory", "1000,10000").Split(',').Select(int.Parse).ToArray();
-var output = Option("--out", "docs");
+// A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
+var output = Path.Combine(RepositoryRoot(), Option("--out", "docs"));
 var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
 var command = "dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- " + string.Join(' ', args);
@@ -69,6 +70,19 @@ var markdown = BenchmarkReport.Markdown(command, runs, codec, memory, "benchmark
 var resultsFile = Path.Combine(output, "benchmark-results.md");
 await File.WriteAllTextAsync(resultsFile, markdown);
 Console.WriteLine($"wrote {resultsFile} and {plotFile}");
+
+static string RepositoryRoot()
+{
+    for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
+    {
+        if (File.Exists(Path.Combine(folder.FullName, "AsyncMcp.Dapr.sln")))
+        {
+            return folder.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
 
 string Option(string name, string fallback)
 {
