@@ -2,11 +2,12 @@ using System.Globalization;
 using AsyncMcp.Dapr.Benchmarks;
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64]
-//        [--memory 1000,10000 | none] [--out docs]
+//        [--memory 1000,10000 | none] [--hosts in-memory,actors] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
 var memoryCounts = Option("--memory", "1000,10000") is "none" ? [] : Option("--memory", "1000,10000").Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
+var memoryHosts = Option("--hosts", "in-memory,actors").Split(',');
 var output = Path.Combine(RepositoryRoot(), Option("--out", "docs"));
 var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
@@ -43,7 +44,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
 var memory = new List<SessionMemoryBenchmark.Result>();
 foreach (var count in memoryCounts)
 {
-    foreach (var actors in new[] { false, true })
+    foreach (var actors in memoryHosts.Select(host => host == "actors"))
     {
         // A fresh server per measurement, so that each counts only its own sessions.
         var settings = new Dictionary<string, string?> { ["Mcp:PubSub:MaxSessions"] = "100000", ["Mcp:Sessions:Actors"] = actors ? "true" : "false" };

@@ -97,6 +97,20 @@ public sealed class FaultTests : IAsyncLifetime
             ["_meta"] = SessionlessMeta(),
         }));
 
+        long redelivered = 0;
+        using var meter = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "asyncmcp.messages.redelivered")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meter.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref redelivered, value));
+        meter.Start();
+
         await InjectAsync(call);
         await InjectAsync(call);
         await InjectAsync(call);
@@ -105,6 +119,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("once", (string?)reply["data"]!["result"]!["content"]![0]!["text"]);
         await Task.Delay(500, Timeout);
         Assert.Single(_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic));
+        Assert.True(Interlocked.Read(ref redelivered) >= 2, "the two repeated deliveries are counted as redelivered");
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal static class Telemetry
     public static readonly Counter<long> MessagesIn = Meter.CreateCounter<long>(
         "asyncmcp.messages.delivered", "{message}", "MCP messages delivered by the sidecar, by route and outcome (Success, Retry, Drop).");
 
+    public static readonly Counter<long> Redelivered = Meter.CreateCounter<long>(
+        "asyncmcp.messages.redelivered", "{message}", "Deliveries of an event already processed (broker redeliveries and duplicates), dropped by de-duplication.");
+
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
         "asyncmcp.client.request.duration", "s", "Time from publishing a request to receiving its answer, by MCP method.");
 

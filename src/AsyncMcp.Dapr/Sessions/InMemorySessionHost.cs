@@ -58,6 +58,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         if (!_seen.TryAdd(envelope.Id))
         {
             Transports.Log.DuplicateEvent(_logger, envelope.Id);
+            Telemetry.Redelivered.Add(1);
             return DeliveryStatus.Success;
         }
 

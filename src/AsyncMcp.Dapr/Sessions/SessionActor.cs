@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Transports;
 using AsyncMcp.Dapr.Wire;
@@ -106,6 +107,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         if (record.Seen.Contains(delivery.EventId))
         {
             ActorSessionLog.DuplicateSessionEvent(_logger, delivery.EventId, SessionId);
+            Telemetry.Redelivered.Add(1);
             return SessionOutcome.Duplicate;
         }
 

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Wire;
@@ -26,6 +27,7 @@ internal sealed class ReplyRouter(ILogger<ReplyRouter> logger)
         if (!_seen.TryAdd(envelope.Id))
         {
             Log.DuplicateEvent(logger, envelope.Id);
+            Telemetry.Redelivered.Add(1);
             return DeliveryStatus.Success;
         }
 
