@@ -1,5 +1,5 @@
-using AsyncMcp.Dapr.Diagnostics;
 using System.Collections.Concurrent;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
