@@ -67,6 +67,12 @@ internal sealed class DemoHost : IAsyncDisposable
     /// <summary>Stops the apps in reverse order, then the emulator.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Apps first, as `dapr run` stops them: their sidecars stay up while they close their sessions.
+        foreach (var app in Enumerable.Reverse(_apps))
+        {
+            await app.App.StopAsync();
+        }
+
         foreach (var app in Enumerable.Reverse(_apps))
         {
             await app.DisposeAsync();
