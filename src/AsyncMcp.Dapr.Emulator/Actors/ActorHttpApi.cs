@@ -20,29 +20,29 @@ internal static class ActorHttpApi
     {
         var system = api.Emulator.Actors;
         endpoints.MapMethods(Prefix + "/method/{**method}", ["GET", "POST", "PUT", "DELETE", "PATCH"],
-            (HttpContext c) => Handle(c, () => InvokeAsync(c, api, system)));
-        endpoints.MapGet(Prefix + "/state/{key}", (HttpContext c) => Handle(c, () => GetStateAsync(c, system, sidecar())));
-        endpoints.MapMethods(Prefix + "/state", ["POST", "PUT"], (HttpContext c) => Handle(c, () => TransactAsync(c, system, sidecar())));
-        endpoints.MapMethods(Prefix + "/reminders/{name}", ["POST", "PUT"], (HttpContext c) => Handle(c, async () =>
+            (HttpContext c) => HttpErrors.Handle(c, () => InvokeAsync(c, api, system)));
+        endpoints.MapGet(Prefix + "/state/{key}", (HttpContext c) => HttpErrors.Handle(c, () => GetStateAsync(c, system, sidecar())));
+        endpoints.MapMethods(Prefix + "/state", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, () => TransactAsync(c, system, sidecar())));
+        endpoints.MapMethods(Prefix + "/reminders/{name}", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, async () =>
         {
             using var body = await ReadJsonAsync(c).ConfigureAwait(false);
             system.RegisterReminder(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"), body.RootElement);
             c.Response.StatusCode = 204;
         }));
-        endpoints.MapDelete(Prefix + "/reminders/{name}", (HttpContext c) => Handle(c, () =>
+        endpoints.MapDelete(Prefix + "/reminders/{name}", (HttpContext c) => HttpErrors.Handle(c, () =>
         {
             system.UnregisterReminder(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"));
             c.Response.StatusCode = 204;
             return Task.CompletedTask;
         }));
-        endpoints.MapGet(Prefix + "/reminders/{name}", (HttpContext c) => Handle(c, () => GetReminderAsync(c, api, system)));
-        endpoints.MapMethods(Prefix + "/timers/{name}", ["POST", "PUT"], (HttpContext c) => Handle(c, async () =>
+        endpoints.MapGet(Prefix + "/reminders/{name}", (HttpContext c) => HttpErrors.Handle(c, () => GetReminderAsync(c, api, system)));
+        endpoints.MapMethods(Prefix + "/timers/{name}", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, async () =>
         {
             using var body = await ReadJsonAsync(c).ConfigureAwait(false);
             system.RegisterTimer(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"), body.RootElement);
             c.Response.StatusCode = 204;
         }));
-        endpoints.MapDelete(Prefix + "/timers/{name}", (HttpContext c) => Handle(c, () =>
+        endpoints.MapDelete(Prefix + "/timers/{name}", (HttpContext c) => HttpErrors.Handle(c, () =>
         {
             system.UnregisterTimer(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"));
             c.Response.StatusCode = 204;
@@ -129,30 +129,6 @@ internal static class ActorHttpApi
         context.Response.ContentType = "application/json";
         var body = new Dictionary<string, object?> { ["dueTime"] = reminder.DueTime, ["period"] = reminder.Period, ["data"] = reminder.Data };
         await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body), context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static async Task Handle(HttpContext context, Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (DaprApiException e)
-        {
-            await WriteError(context, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            await WriteError(context, 400, "ERR_MALFORMED_REQUEST", e.Message).ConfigureAwait(false);
-        }
-    }
-
-    private static Task WriteError(HttpContext context, int status, string code, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["errorCode"] = code, ["message"] = message });
-        return context.Response.Body.WriteAsync(body).AsTask();
     }
 
     private static string Route(HttpContext context, string name) => context.GetRouteValue(name) as string ?? string.Empty;

@@ -17,37 +17,13 @@ internal static class HttpApi
     {
         endpoints.MapGet("/v1.0/healthz", () => Results.NoContent());
         endpoints.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
-        endpoints.MapGet("/v1.0/metadata", (HttpContext context) => Handle(context, () => Metadata(context, api)));
-        endpoints.MapPost("/v1.0/publish/{pubsub}/{**topic}", (HttpContext context) => Handle(context, () => PublishAsync(context, api)));
-        endpoints.MapGet("/v1.0/state/{store}/{key}", (HttpContext context) => Handle(context, () => GetState(context, api)));
-        endpoints.MapDelete("/v1.0/state/{store}/{key}", (HttpContext context) => Handle(context, () => DeleteState(context, api)));
-        endpoints.MapPost("/v1.0/state/{store}/bulk", (HttpContext context) => Handle(context, () => GetBulkStateAsync(context, api)));
-        endpoints.MapPost("/v1.0/state/{store}/transaction", (HttpContext context) => Handle(context, () => TransactAsync(context, api)));
-        endpoints.MapPost("/v1.0/state/{store}", (HttpContext context) => Handle(context, () => SaveStateAsync(context, api)));
-    }
-
-    private static async Task Handle(HttpContext context, Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (DaprApiException e)
-        {
-            await WriteError(context, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            await WriteError(context, 400, "ERR_MALFORMED_REQUEST", e.Message).ConfigureAwait(false);
-        }
-    }
-
-    private static Task WriteError(HttpContext context, int status, string code, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["errorCode"] = code, ["message"] = message });
-        return context.Response.Body.WriteAsync(body).AsTask();
+        endpoints.MapGet("/v1.0/metadata", (HttpContext context) => HttpErrors.Handle(context, () => Metadata(context, api)));
+        endpoints.MapPost("/v1.0/publish/{pubsub}/{**topic}", (HttpContext context) => HttpErrors.Handle(context, () => PublishAsync(context, api)));
+        endpoints.MapGet("/v1.0/state/{store}/{key}", (HttpContext context) => HttpErrors.Handle(context, () => GetState(context, api)));
+        endpoints.MapDelete("/v1.0/state/{store}/{key}", (HttpContext context) => HttpErrors.Handle(context, () => DeleteState(context, api)));
+        endpoints.MapPost("/v1.0/state/{store}/bulk", (HttpContext context) => HttpErrors.Handle(context, () => GetBulkStateAsync(context, api)));
+        endpoints.MapPost("/v1.0/state/{store}/transaction", (HttpContext context) => HttpErrors.Handle(context, () => TransactAsync(context, api)));
+        endpoints.MapPost("/v1.0/state/{store}", (HttpContext context) => HttpErrors.Handle(context, () => SaveStateAsync(context, api)));
     }
 
     private static async Task PublishAsync(HttpContext context, SidecarApi api)
