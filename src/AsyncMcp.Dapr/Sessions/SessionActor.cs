@@ -92,16 +92,10 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
     public async Task<SessionOutcome> DeliverAsync(SessionDelivery delivery)
     {
-        var record = await LoadAsync();
+        var (record, refusal) = await LoadOwnedAsync(delivery);
         if (record is null)
         {
-            return SessionOutcome.NotFound;
-        }
-
-        if (record.OwnerAppId != delivery.Source)
-        {
-            Log.ForeignSession(_logger, delivery.EventId, delivery.Source, SessionId, record.OwnerAppId);
-            return SessionOutcome.Forbidden;
+            return refusal;
         }
 
         if (record.Seen.Contains(delivery.EventId))
@@ -140,18 +134,30 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         return SessionOutcome.Accepted;
     }
 
-    public async Task<SessionOutcome> CloseAsync(SessionDelivery delivery)
+    // The session's record, if it exists and belongs to the app that sent the delivery; otherwise why not.
+    private async Task<(SessionRecord? Record, SessionOutcome Refusal)> LoadOwnedAsync(SessionDelivery delivery)
     {
         var record = await LoadAsync();
         if (record is null)
         {
-            return SessionOutcome.NotFound;
+            return (null, SessionOutcome.NotFound);
         }
 
         if (record.OwnerAppId != delivery.Source)
         {
             Log.ForeignSession(_logger, delivery.EventId, delivery.Source, SessionId, record.OwnerAppId);
-            return SessionOutcome.Forbidden;
+            return (null, SessionOutcome.Forbidden);
+        }
+
+        return (record, SessionOutcome.Accepted);
+    }
+
+    public async Task<SessionOutcome> CloseAsync(SessionDelivery delivery)
+    {
+        var (record, refusal) = await LoadOwnedAsync(delivery);
+        if (record is null)
+        {
+            return refusal;
         }
 
         await EndAsync("closed by the client");
