@@ -231,6 +231,26 @@ public sealed class ActorSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_of_concurrent_opens_on_two_replicas_fills_the_cap_exactly()
+    {
+        await StartAsync(replicas: 2, Settings(maxSessions: "10"));
+        var counter = _harness.Server.App.Services.GetRequiredService<SessionCounter>();
+
+        // All at once: the sidecars deliver them concurrently to both replicas.
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => InjectAsync(Initialize($"burst-{i}"))));
+        while (_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic).Count < 30)
+        {
+            await Task.Delay(20, Timeout);
+        }
+
+        var replies = _harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic)
+            .Select(m => JsonNode.Parse(m.Body.Span)!["data"]!).ToList();
+        Assert.Equal(10, replies.Count(r => r["result"] is not null));
+        Assert.Equal(20, replies.Count(r => (int?)r["error"]?["code"] == McpWireErrorCodes.TooManySessions));
+        Assert.Equal(10, await counter.ReadAsync(Timeout));
+    }
+
+    [Fact]
     public async Task A_session_used_from_another_app_id_is_refused_and_the_owner_keeps_it()
     {
         await StartAsync(replicas: 2);
@@ -311,5 +331,27 @@ public sealed class ActorSessionTests : IAsyncLifetime
         [McpCloudEventAttributes.ReplyTo] = $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}",
         [McpCloudEventAttributes.SessionId] = sessionId,
         ["data"] = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 3, ["method"] = "tools/list", ["params"] = new JsonObject() },
+    };
+
+    private static JsonObject Initialize(string id) => new()
+    {
+        ["specversion"] = "1.0",
+        ["id"] = id,
+        ["source"] = "client",
+        ["type"] = McpCloudEventTypes.Message,
+        ["datacontenttype"] = "application/json",
+        [McpCloudEventAttributes.ReplyTo] = $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}",
+        ["data"] = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = 1,
+            ["method"] = "initialize",
+            ["params"] = new JsonObject
+            {
+                ["protocolVersion"] = "2025-11-25",
+                ["capabilities"] = new JsonObject(),
+                ["clientInfo"] = new JsonObject { ["name"] = "burst", ["version"] = "1.0" },
+            },
+        },
     };
 }

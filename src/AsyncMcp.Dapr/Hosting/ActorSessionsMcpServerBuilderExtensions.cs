@@ -44,6 +44,7 @@ public static class ActorSessionsMcpServerBuilderExtensions
             }
 
             runtime.Actors.RegisterActor<SessionActor>(sessions.Value.ActorTypeName);
+            runtime.Actors.RegisterActor<SessionCounterActor>(SessionCounter.ActorTypeName(sessions.Value));
         });
 
         // Registered before AddActors, whose TryAdd then keeps this one: proxies must use the same endpoint.

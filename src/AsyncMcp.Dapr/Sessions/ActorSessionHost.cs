@@ -84,7 +84,7 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            ActorSessionLog.CounterFailed(_logger, ex, _sessionOptions.StateStoreName);
+            ActorSessionLog.CounterFailed(_logger, ex, SessionCounter.ActorTypeName(_sessionOptions));
             return DeliveryStatus.Retry;
         }
 

@@ -14,8 +14,8 @@ internal static partial class ActorSessionLog
     [LoggerMessage(2103, LogLevel.Warning, "Event {EventId} could not be handed to the actor of session {SessionId}; the sidecar will deliver it again.")]
     public static partial void ActorCallFailed(ILogger logger, Exception exception, string eventId, string sessionId);
 
-    [LoggerMessage(2104, LogLevel.Warning, "The open-session count in state store {StateStore} could not be updated.")]
-    public static partial void CounterFailed(ILogger logger, Exception exception, string stateStore);
+    [LoggerMessage(2104, LogLevel.Warning, "The open-session count (actor type {CounterActorType}) could not be updated.")]
+    public static partial void CounterFailed(ILogger logger, Exception exception, string counterActorType);
 
     [LoggerMessage(2105, LogLevel.Debug, "Event {EventId} of session {SessionId} was delivered before; it is not processed again.")]
     public static partial void DuplicateSessionEvent(ILogger logger, string eventId, string sessionId);

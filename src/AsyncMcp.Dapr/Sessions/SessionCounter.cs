@@ -1,81 +1,44 @@
 using AsyncMcp.Dapr.Hosting;
-using Dapr;
-using Dapr.Client;
+using Dapr.Actors;
+using Dapr.Actors.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AsyncMcp.Dapr.Sessions;
 
 /// <summary>
-/// The number of open sessions of this server app, shared by all its replicas: one key in the actor state store,
-/// changed by compare-and-swap on its ETag, so that concurrent opens on different replicas cannot both take the last slot.
+/// The number of open sessions of this server app across its replicas, kept by the app's
+/// <see cref="SessionCounterActor"/> (actor type <c>{ActorTypeName}Counter</c>, id = app-id).
 /// </summary>
-internal sealed class SessionCounter(DaprClient dapr, IOptions<ActorSessionOptions> options, ILogger<SessionCounter> logger)
+internal sealed class SessionCounter(
+    IActorProxyFactory proxies,
+    IOptions<DaprPubSubServerOptions> options,
+    IOptions<ActorSessionOptions> sessionOptions,
+    ILogger<SessionCounter> logger)
 {
-    internal const string Key = "asyncmcp-open-sessions";
-    private const int Attempts = 50;
-    private readonly string _store = options.Value.StateStoreName;
+    private readonly ActorProxy _actor = proxies.Create(new ActorId(options.Value.AppId!), ActorTypeName(sessionOptions.Value));
+
+    /// <summary>The actor type of the counter, derived from the session actor's.</summary>
+    internal static string ActorTypeName(ActorSessionOptions options) => options.ActorTypeName + "Counter";
 
     /// <summary>The count as stored now.</summary>
-    public async Task<int> ReadAsync(CancellationToken cancellationToken = default) =>
-        await dapr.GetStateAsync<int>(_store, Key, cancellationToken: cancellationToken).ConfigureAwait(false);
+    public Task<int> ReadAsync(CancellationToken cancellationToken = default) =>
+        _actor.InvokeMethodAsync<int>(nameof(ISessionCounterActor.CountAsync), cancellationToken);
 
     /// <summary>Takes a slot if fewer than <paramref name="cap"/> are taken.</summary>
-    public async Task<bool> TryReserveAsync(int cap, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < Attempts; attempt++)
-        {
-            var (count, etag) = await dapr.GetStateAndETagAsync<int>(_store, Key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (count >= cap)
-            {
-                return false;
-            }
-
-            if (await SaveAsync(count + 1, etag, cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-        }
-
-        throw new InvalidOperationException($"The open-session count in state store '{_store}' changed {Attempts} times in a row.");
-    }
+    public Task<bool> TryReserveAsync(int cap, CancellationToken cancellationToken) =>
+        _actor.InvokeMethodAsync<int, bool>(nameof(ISessionCounterActor.TryReserveAsync), cap, cancellationToken);
 
     /// <summary>Gives a slot back. A failure is logged, not thrown: the count then stays one too high.</summary>
     public async Task ReleaseAsync()
     {
         try
         {
-            for (var attempt = 0; attempt < Attempts; attempt++)
-            {
-                var (count, etag) = await dapr.GetStateAndETagAsync<int>(_store, Key).ConfigureAwait(false);
-                if (count <= 0 || await SaveAsync(count - 1, etag, CancellationToken.None).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
+            await _actor.InvokeMethodAsync(nameof(ISessionCounterActor.ReleaseAsync)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DaprException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ActorSessionLog.CounterFailed(logger, ex, _store);
-        }
-    }
-
-    private Task<bool> SaveAsync(int value, string? etag, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(etag)
-            // No key yet: first-write concurrency makes a concurrent creation fail instead of overwrite.
-            ? TryFirstWriteAsync(value, cancellationToken)
-            : dapr.TrySaveStateAsync(_store, Key, value, etag, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: cancellationToken);
-
-    private async Task<bool> TryFirstWriteAsync(int value, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dapr.SaveStateAsync(_store, Key, value, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DaprException)
-        {
-            return false;
+            ActorSessionLog.CounterFailed(logger, ex, ActorTypeName(sessionOptions.Value));
         }
     }
 }
