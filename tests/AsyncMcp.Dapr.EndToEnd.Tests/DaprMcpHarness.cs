@@ -26,6 +26,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public const string StateStore = "statestore";
 
     private readonly List<EmulatedApp> _apps = [];
+    private Action<WebApplicationBuilder>? _configureApps;
 
     private DaprMcpHarness(DaprEmulator emulator) => Emulator = emulator;
 
@@ -47,14 +48,16 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
 
     /// <param name="serverSettings">Configuration of the server app, e.g. <c>Mcp:PubSub:MaxSessions</c>.</param>
     /// <param name="clientSettings">Configuration of the client app.</param>
+    /// <param name="configureApps">Changes to the builder of every app the harness starts, e.g. a logger that records.</param>
     public static Task<DaprMcpHarness> StartAsync(
         IDictionary<string, string?>? serverSettings = null,
-        IDictionary<string, string?>? clientSettings = null)
+        IDictionary<string, string?>? clientSettings = null,
+        Action<WebApplicationBuilder>? configureApps = null)
     {
         var emulator = new DaprEmulator(Options);
         emulator.AddComponent(PubSub, "pubsub.in-memory");
         emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
-        return StartAsync(emulator, serverSettings, clientSettings);
+        return StartAsync(emulator, serverSettings, clientSettings, configureApps);
     }
 
     /// <summary>The emulator settings every harness uses.</summary>
@@ -64,9 +67,10 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     public static async Task<DaprMcpHarness> StartAsync(
         DaprEmulator emulator,
         IDictionary<string, string?>? serverSettings = null,
-        IDictionary<string, string?>? clientSettings = null)
+        IDictionary<string, string?>? clientSettings = null,
+        Action<WebApplicationBuilder>? configureApps = null)
     {
-        var harness = new DaprMcpHarness(emulator);
+        var harness = new DaprMcpHarness(emulator) { _configureApps = configureApps };
         await harness.StartServerAsync("server", serverSettings);
         await harness.StartAppAsync("client", ClientApp.Build, clientSettings);
         return harness;
@@ -79,11 +83,16 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     /// </summary>
     public static async Task<DaprMcpHarness> StartWithWebhooksAsync(
         IDictionary<string, string?>? serverSettings = null,
-        IDictionary<string, string?>? clientSettings = null)
+        IDictionary<string, string?>? clientSettings = null,
+        Action<WebApplicationBuilder>? configureApps = null)
     {
         var emulator = new DaprEmulator(new DaprEmulatorOptions { LoggerFactory = TestLogging.Factory });
         emulator.AddComponent(PubSub, "pubsub.in-memory");
-        var harness = new DaprMcpHarness(emulator) { _secretsFolder = Directory.CreateTempSubdirectory("asyncmcp-secrets-").FullName };
+        var harness = new DaprMcpHarness(emulator)
+        {
+            _secretsFolder = Directory.CreateTempSubdirectory("asyncmcp-secrets-").FullName,
+            _configureApps = configureApps,
+        };
         var secretsFile = Path.Combine(harness._secretsFolder, "secrets.json");
         await File.WriteAllTextAsync(secretsFile, $$"""{"mcp-webhook-{{ReplyBinding}}": "{{WebhookSecret}}"}""");
         emulator.AddComponent(SecretStore, "secretstores.local.file", new Dictionary<string, string> { ["secretsFile"] = secretsFile });
@@ -146,6 +155,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(TestLogging.Provider);
+            _configureApps?.Invoke(builder);
             configure?.Invoke(builder);
         });
         _apps.Add(running);

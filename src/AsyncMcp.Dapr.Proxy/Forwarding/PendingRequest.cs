@@ -22,6 +22,9 @@ internal sealed class PendingRequest(long sequence, string backendId, RequestId 
 
     public JsonNode? FrontProgressToken { get; } = frontProgressToken;
 
+    /// <summary>The CloudEvent id the request went to the server as, once published: for the log.</summary>
+    public string? MessageId { get; set; }
+
     public string? BackendProgressToken { get; } = backendProgressToken;
 
     /// <summary>Fires when the server has been silent for too long.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Proxy.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol.Protocol;
@@ -43,6 +44,12 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
     /// <summary>Where messages go that belong to no request in flight (the GET stream, or stdout); none when unset.</summary>
     public ITransport? SessionStream { get; set; }
+
+    /// <summary>The session id the MCP server gave this channel's connection, once it has answered <c>initialize</c>.</summary>
+    public string? BackendSessionId => _backend.SessionId;
+
+    /// <summary>The front session this channel serves, for the log; <see langword="null"/> for sessionless requests and stdio.</summary>
+    public string? FrontSessionId { get; init; }
 
     /// <summary>Called once the server answers -32001: the backend session is gone and the front session must end.</summary>
     public Func<Task>? BackendSessionLost { get; set; }
@@ -108,16 +115,19 @@ internal sealed class ProxyChannel : IAsyncDisposable
             pending.AbortRegistration = frontAborted.Register(() => _ = AbandonAsync(pending, "The client closed the request."));
         }
 
+        var forwarded = new JsonRpcRequest { Id = new RequestId(backendId), Method = request.Method, Params = parameters };
         try
         {
-            await _backend.SendMessageAsync(new JsonRpcRequest { Id = new RequestId(backendId), Method = request.Method, Params = parameters }, _stop.Token);
+            await _backend.SendMessageAsync(forwarded, _stop.Token);
+            pending.MessageId = McpDaprTelemetry.MessageIdOf(forwarded);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
         {
-            Log.ForwardFailed(_logger, request.Method, ex);
+            pending.MessageId = McpDaprTelemetry.MessageIdOf(forwarded);
+            Log.ForwardFailed(_logger, request.Method, pending.MessageId, _backend.SessionId, FrontSessionId, ex);
             if (TryComplete(pending))
             {
-                await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}"));
+                await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}"), pending.MessageId);
             }
         }
     }
@@ -154,7 +164,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
-                    Log.RouteFailed(_logger, message.GetType().Name, ex);
+                    Log.RouteFailed(_logger, message.GetType().Name, McpDaprTelemetry.MessageIdOf(message), _backend.SessionId, FrontSessionId, ex);
                 }
             }
         }
@@ -182,9 +192,10 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
     private async Task RouteAnswerAsync(JsonRpcMessageWithId answer)
     {
+        var messageId = McpDaprTelemetry.MessageIdOf(answer);
         if (answer.Id.Id is not string backendId || !_pending.TryGetValue(backendId, out var pending) || !TryComplete(pending))
         {
-            Log.DroppedLateAnswer(_logger, answer.Id.ToString());
+            Log.DroppedLateAnswer(_logger, answer.Id.ToString(), messageId, _backend.SessionId, FrontSessionId);
             return;
         }
 
@@ -196,15 +207,15 @@ internal sealed class ProxyChannel : IAsyncDisposable
                 NegotiatedProtocolVersion = negotiated;
             }
 
-            await AnswerFrontAsync(pending, new JsonRpcResponse { Id = pending.FrontId, Result = response.Result });
+            await AnswerFrontAsync(pending, new JsonRpcResponse { Id = pending.FrontId, Result = response.Result }, messageId);
             return;
         }
 
         var error = ((JsonRpcError)answer).Error;
-        await AnswerFrontAsync(pending, new JsonRpcError { Id = pending.FrontId, Error = error });
+        await AnswerFrontAsync(pending, new JsonRpcError { Id = pending.FrontId, Error = error }, messageId);
         if (error.Code == McpWireErrorCodes.SessionNotFound && BackendSessionLost is { } lost)
         {
-            Log.BackendSessionLost(_logger);
+            Log.BackendSessionLost(_logger, _backend.SessionId, messageId, FrontSessionId);
             await lost();
         }
     }
@@ -214,7 +225,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         if (progress.Params?[ProgressTokenKey] is not JsonValue token || !token.TryGetValue<string>(out var backendToken) ||
             !_progress.TryGetValue(backendToken, out var pending) || !_pending.ContainsKey(pending.BackendId))
         {
-            Log.DroppedLateAnswer(_logger, "progress");
+            Log.DroppedLateAnswer(_logger, "progress", McpDaprTelemetry.MessageIdOf(progress), _backend.SessionId, FrontSessionId);
             return;
         }
 
@@ -222,7 +233,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         TryResetTimeout(pending);
         var parameters = progress.Params.DeepClone().AsObject();
         parameters[ProgressTokenKey] = pending.FrontProgressToken?.DeepClone();
-        await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = progress.Method, Params = parameters });
+        await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = progress.Method, Params = parameters }, McpDaprTelemetry.MessageIdOf(progress));
     }
 
     private async Task RouteUnpromptedAsync(JsonRpcMessage message)
@@ -230,7 +241,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         var stream = _pending.Values.Where(p => p.Stream is not null).MaxBy(p => p.Sequence)?.Stream;
         try
         {
-            await SendToFrontAsync(stream, message, throwIfNowhere: message is JsonRpcRequest);
+            await SendToFrontAsync(stream, message, McpDaprTelemetry.MessageIdOf(message), throwIfNowhere: message is JsonRpcRequest);
         }
         catch (Exception ex) when (message is JsonRpcRequest request && (ex is not OperationCanceledException || !_stop.IsCancellationRequested))
         {
@@ -250,9 +261,9 @@ internal sealed class ProxyChannel : IAsyncDisposable
             return;
         }
 
-        Log.RequestTimedOut(_logger, pending.Method, _requestTimeout);
+        Log.RequestTimedOut(_logger, pending.Method, pending.MessageId, _backend.SessionId, FrontSessionId, _requestTimeout);
         await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendTimeout,
-            $"The MCP server did not answer '{pending.Method}' within {_requestTimeout.TotalSeconds:0.#} s; the proxy cancelled the request."));
+            $"The MCP server did not answer '{pending.Method}' within {_requestTimeout.TotalSeconds:0.#} s; the proxy cancelled the request."), pending.MessageId);
         await CancelOnBackendAsync(pending, "The proxy's request timeout elapsed.");
     }
 
@@ -301,9 +312,10 @@ internal sealed class ProxyChannel : IAsyncDisposable
         }
     }
 
-    private Task AnswerFrontAsync(PendingRequest pending, JsonRpcMessage answer) => SendToFrontAsync(pending.Stream, answer);
+    // messageId: the CloudEvent id of what the front message stems from (the server's answer, or the request), for the log.
+    private Task AnswerFrontAsync(PendingRequest pending, JsonRpcMessage answer, string? messageId) => SendToFrontAsync(pending.Stream, answer, messageId);
 
-    private async Task SendToFrontAsync(ITransport? stream, JsonRpcMessage message, bool throwIfNowhere = false)
+    private async Task SendToFrontAsync(ITransport? stream, JsonRpcMessage message, string? messageId, bool throwIfNowhere = false)
     {
         var target = stream ?? SessionStream;
         if (target is null)
@@ -313,7 +325,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
                 throw new InvalidOperationException("The client has no open stream.");
             }
 
-            Log.DroppedNoStream(_logger, message.GetType().Name);
+            Log.DroppedNoStream(_logger, message.GetType().Name, messageId, _backend.SessionId, FrontSessionId);
             return;
         }
 
@@ -324,7 +336,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         catch (Exception ex) when (!throwIfNowhere && (ex is not OperationCanceledException || !_stop.IsCancellationRequested))
         {
             // The client went away; for a session it may come back and learn the outcome by other means.
-            Log.FrontSendFailed(_logger, message.GetType().Name, ex);
+            Log.FrontSendFailed(_logger, message.GetType().Name, messageId, _backend.SessionId, FrontSessionId, ex);
         }
     }
 
@@ -336,7 +348,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
         {
-            Log.ForwardFailed(_logger, message.GetType().Name, ex);
+            Log.ForwardFailed(_logger, message.GetType().Name, McpDaprTelemetry.MessageIdOf(message), _backend.SessionId, FrontSessionId, ex);
         }
     }
 

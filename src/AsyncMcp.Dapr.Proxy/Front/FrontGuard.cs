@@ -98,7 +98,8 @@ internal sealed class FrontGuard(IOptions<ProxyOptions> options, ILogger<FrontGu
 
     private Task RefuseAsync(HttpContext context, int status, string message)
     {
-        Log.Refused(logger, message);
+        var frontSessionId = context.Request.Headers[StreamableHttpFront.SessionIdHeader].ToString();
+        Log.Refused(logger, string.IsNullOrEmpty(frontSessionId) ? null : frontSessionId, message);
         context.Response.Headers[HeaderNames.Connection] = "close";
         return HttpJsonRpcErrors.WriteAsync(context, status, (int)ModelContextProtocol.McpErrorCode.InvalidRequest, message);
     }

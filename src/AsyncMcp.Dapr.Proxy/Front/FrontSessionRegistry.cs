@@ -33,7 +33,7 @@ internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = id };
             var backend = await connector.ConnectAsync(cancellationToken);
-            var channel = new ProxyChannel(backend, _options.RequestTimeout, loggerFactory.CreateLogger<ProxyChannel>()) { SessionStream = transport };
+            var channel = new ProxyChannel(backend, _options.RequestTimeout, loggerFactory.CreateLogger<ProxyChannel>()) { SessionStream = transport, FrontSessionId = id };
             channel.BackendSessionLost = () =>
             {
                 Close(id, "the MCP server no longer knows the session");
@@ -62,7 +62,7 @@ internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions
         }
 
         Interlocked.Decrement(ref _count);
-        Log.SessionClosed(_logger, id, reason);
+        Log.SessionClosed(_logger, id, session.Channel.BackendSessionId, reason);
         _ = Task.Run(async () => await session.DisposeAsync());
         return true;
     }

@@ -12,4 +12,17 @@ public static class McpDaprTelemetry
 
     /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> of the transports and the session host.</summary>
     public const string MeterName = "AsyncMcp.Dapr";
+
+    /// <summary>
+    /// The CloudEvent id a JSON-RPC message was delivered or published as: the <c>MessageId</c> the library's log lines
+    /// and the other side's logs carry. In a tool, pass <c>context.JsonRpcRequest</c>; after sending through a pub/sub
+    /// client transport, pass the message sent.
+    /// </summary>
+    /// <param name="message">A message that came in or went out over Dapr pub/sub or a webhook.</param>
+    /// <returns>The id, or <see langword="null"/> for a message that did not travel over Dapr.</returns>
+    public static string? MessageIdOf(ModelContextProtocol.Protocol.JsonRpcMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return MessageIds.Get(message);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Transports;
 using AsyncMcp.Dapr.Wire;
@@ -90,14 +91,18 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
 
         if (!reserved)
         {
-            Log.SessionCapReached(_logger, envelope.Source, _options.MaxSessions, _options.MaxSessions);
+            Log.SessionCapReached(_logger, envelope.Id, envelope.Source, _options.MaxSessions, _options.MaxSessions);
+            Telemetry.Dropped(DropReasons.TooManySessions, envelope.Topic);
             await _errors.SendAsync(envelope, McpWireErrorCodes.TooManySessions,
                 $"The server has reached its limit of {_options.MaxSessions} open sessions. Try again later.", cancellationToken);
             return DeliveryStatus.Success;
         }
 
-        var status = await CallAsync(envelope, SessionIdFor(envelope), nameof(ISessionActor.OpenAsync), cancellationToken, releaseUnlessAccepted: true);
-        return status;
+        var sessionId = SessionIdFor(envelope);
+
+        // The initialize event names no session; the one it opens joins its lines from here on.
+        using var scope = Transports.Log.BeginSessionScope(_logger, sessionId);
+        return await CallAsync(envelope, sessionId, nameof(ISessionActor.OpenAsync), cancellationToken, releaseUnlessAccepted: true);
     }
 
     private async Task<DeliveryStatus> CallAsync(
@@ -139,10 +144,13 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
         {
             case SessionOutcome.NotFound:
                 Log.UnknownSession(_logger, envelope.Id, sessionId);
+                Telemetry.Dropped(DropReasons.UnknownSession, envelope.Topic);
                 await _errors.SendAsync(envelope, McpWireErrorCodes.SessionNotFound,
                     $"Session '{sessionId}' does not exist, was closed or has expired. Initialize a new session.", cancellationToken);
                 break;
             case SessionOutcome.Forbidden:
+                // The actor logged the refusal.
+                Telemetry.Dropped(DropReasons.SessionForbidden, envelope.Topic);
                 await _errors.SendAsync(envelope, McpWireErrorCodes.SessionForbidden, $"Session '{sessionId}' belongs to another app.", cancellationToken);
                 break;
         }

@@ -13,10 +13,14 @@ namespace AsyncMcp.Dapr.Sessions;
 internal sealed class ActorSessionTransport : TransportBase
 {
     private readonly ServerSessionTransport _outbound;
-    private readonly Action<RequestId> _answered;
+    private readonly Action<RequestId, string?> _answered;
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource> _replays = new();
 
-    public ActorSessionTransport(string sessionId, ServerSessionTransport outbound, Action<RequestId> answered, ILoggerFactory loggerFactory)
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="outbound">Where the server's messages go.</param>
+    /// <param name="answered">Told of each request answered: its id, and the CloudEvent id of the answer.</param>
+    /// <param name="loggerFactory">The logger factory of the server.</param>
+    public ActorSessionTransport(string sessionId, ServerSessionTransport outbound, Action<RequestId, string?> answered, ILoggerFactory loggerFactory)
         : base("dapr-pubsub-actor", loggerFactory)
     {
         SessionId = sessionId;
@@ -55,7 +59,7 @@ internal sealed class ActorSessionTransport : TransportBase
         await _outbound.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         if (message is JsonRpcMessageWithId { Id: var answeredId } && message is JsonRpcResponse or JsonRpcError)
         {
-            _answered(answeredId);
+            _answered(answeredId, Diagnostics.MessageIds.Get(message));
         }
     }
 

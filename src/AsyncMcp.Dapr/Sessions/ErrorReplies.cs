@@ -18,7 +18,7 @@ internal sealed class ErrorReplies(ReplySenders senders, string appId, ILogger l
         }
 
         var error = new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = code, Message = message } };
-        using var activity = Telemetry.StartPublish(error, replyTo.Target, envelope.SessionId);
+        using var activity = Telemetry.StartPublish(error, Telemetry.DestinationOf(replyTo), envelope.SessionId);
         var reply = new McpEnvelope
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -32,10 +32,11 @@ internal sealed class ErrorReplies(ReplySenders senders, string appId, ILogger l
         try
         {
             await senders.SendOnceAsync(replyTo, reply, cancellationToken);
+            Transports.Log.Published(logger, "error", reply.Id, reply.SessionId, Telemetry.DestinationOf(replyTo));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.ErrorReplyFailed(logger, ex, envelope.Id);
+            Log.ErrorReplyFailed(logger, ex, envelope.Id, envelope.SessionId);
             throw;
         }
     }

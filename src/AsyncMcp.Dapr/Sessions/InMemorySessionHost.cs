@@ -57,7 +57,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     {
         if (!_seen.TryAdd(envelope.Id))
         {
-            Transports.Log.DuplicateEvent(_logger, envelope.Id);
+            Transports.Log.DuplicateEvent(_logger, envelope.Id, envelope.SessionId);
             Telemetry.Redelivered.Add(1);
             return DeliveryStatus.Success;
         }
@@ -75,6 +75,10 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
                 return DeliveryStatus.Success;
             }
 
+            // An initialize opened the session just now: its id joins the lines written while the server handles it.
+            using var scope = envelope.SessionId is null && session.Transport.SessionId is { } opened
+                ? Transports.Log.BeginSessionScope(_logger, opened)
+                : null;
             await session.Transport.DeliverAsync(envelope.Message!, cancellationToken);
             return DeliveryStatus.Success;
         }
@@ -82,7 +86,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         {
             // Not handed over: forget the id so that the redelivery is processed.
             _seen.Remove(envelope.Id);
-            Transports.Log.RetryingEvent(_logger, envelope.Id, ex.Message);
+            Transports.Log.RetryingEvent(_logger, envelope.Id, envelope.SessionId, ex.Message);
             return DeliveryStatus.Retry;
         }
     }
@@ -94,10 +98,11 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
             if (session.OwnerAppId != envelope.Source)
             {
                 Log.ForeignSession(_logger, envelope.Id, envelope.Source, session.Key, session.OwnerAppId);
+                Telemetry.Dropped(DropReasons.SessionForbidden, envelope.Topic);
                 return DeliveryStatus.Success;
             }
 
-            await EndAsync(_sessions, session, "closed by the client");
+            await EndAsync(_sessions, session, "closed by the client", envelope.Id);
         }
 
         return DeliveryStatus.Success;
@@ -125,6 +130,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
             if (!_sessions.TryGetValue(sessionId, out var session))
             {
                 Log.UnknownSession(_logger, envelope.Id, sessionId);
+                Telemetry.Dropped(DropReasons.UnknownSession, envelope.Topic);
                 refusal = (McpWireErrorCodes.SessionNotFound, $"Session '{sessionId}' does not exist, was closed or has expired. Initialize a new session.");
                 return null;
             }
@@ -132,6 +138,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
             if (session.OwnerAppId != envelope.Source)
             {
                 Log.ForeignSession(_logger, envelope.Id, envelope.Source, sessionId, session.OwnerAppId);
+                Telemetry.Dropped(DropReasons.SessionForbidden, envelope.Topic);
                 refusal = (McpWireErrorCodes.SessionForbidden, $"Session '{sessionId}' belongs to another app.");
                 return null;
             }
@@ -155,7 +162,8 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         {
             if (_sessions.Count >= _options.MaxSessions)
             {
-                Log.SessionCapReached(_logger, envelope.Source, _sessions.Count, _options.MaxSessions);
+                Log.SessionCapReached(_logger, envelope.Id, envelope.Source, _sessions.Count, _options.MaxSessions);
+                Telemetry.Dropped(DropReasons.TooManySessions, envelope.Topic);
                 refusal = (McpWireErrorCodes.TooManySessions, $"The server has reached its limit of {_options.MaxSessions} open sessions. Try again later.");
                 return null;
             }
@@ -163,7 +171,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
             var sessionId = SessionIds.Create();
             var session = Start(_sessions, sessionId, sessionId, envelope);
             _sessions[sessionId] = session;
-            Log.SessionOpened(_logger, sessionId, envelope.Source);
+            Log.SessionOpened(_logger, sessionId, envelope.Source, envelope.Id);
             return session;
         }
     }
@@ -188,7 +196,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log.SessionFailed(_logger, ex, session.Key);
+            Log.SessionFailed(_logger, ex, session.Transport.SessionId, session.Key);
         }
         finally
         {
@@ -211,14 +219,18 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         }
     }
 
-    private async Task EndAsync(ConcurrentDictionary<string, HostedSession> registry, HostedSession session, string reason)
+    private async Task EndAsync(ConcurrentDictionary<string, HostedSession> registry, HostedSession session, string reason, string? messageId = null)
     {
         if (!registry.TryRemove(new KeyValuePair<string, HostedSession>(session.Key, session)))
         {
             return;
         }
 
-        Log.SessionEnded(_logger, session.Key, reason);
+        if (session.Transport.SessionId is { } sessionId)
+        {
+            // Lanes are not sessions: their end is not logged.
+            Log.SessionEnded(_logger, sessionId, reason, messageId);
+        }
         await session.DisposeAsync();
     }
 }

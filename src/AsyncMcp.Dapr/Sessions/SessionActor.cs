@@ -58,6 +58,8 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
     public async Task<SessionOutcome> OpenAsync(SessionDelivery delivery)
     {
+        // Actor calls arrive as requests of their own: the delivery's scope does not reach here.
+        using var scope = Transports.Log.BeginMessageScope(_logger, delivery.EventId, SessionId);
         if (await LoadAsync() is { } existing)
         {
             // Only a redelivered initialize reaches an existing session: its id is derived from the event id.
@@ -65,6 +67,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         }
 
         var initialize = (JsonRpcRequest)SessionMessages.Read(delivery.Message!);
+        MessageIds.Set(initialize, delivery.EventId);
         var now = DateTimeOffset.UtcNow;
         var record = new SessionRecord
         {
@@ -83,15 +86,16 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         // The session expires through a durable reminder, which fires on whichever replica owns the session then.
         var check = IdleCheckPeriod();
         await RegisterReminderAsync(IdleReminder, null, check, check);
-        Log.SessionOpened(_logger, SessionId, delivery.Source);
+        Log.SessionOpened(_logger, SessionId, delivery.Source, delivery.EventId);
 
-        var live = await EnsureLiveAsync(record, replay: false);
+        var live = await EnsureLiveAsync(record, replay: false, delivery.EventId);
         await live.Transport.DeliverAsync(initialize, CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
     public async Task<SessionOutcome> DeliverAsync(SessionDelivery delivery)
     {
+        using var scope = Transports.Log.BeginMessageScope(_logger, delivery.EventId, SessionId);
         var (record, refusal) = await LoadOwnedAsync(delivery);
         if (record is null)
         {
@@ -105,8 +109,9 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return SessionOutcome.Duplicate;
         }
 
-        var live = await EnsureLiveAsync(record, replay: true);
+        var live = await EnsureLiveAsync(record, replay: true, delivery.EventId);
         var message = SessionMessages.Read(delivery.Message!);
+        MessageIds.Set(message, delivery.EventId);
         Remember(record, delivery.EventId);
         record.LastActivity = DateTimeOffset.UtcNow;
         Shape(record, message, delivery.Message!);
@@ -154,13 +159,14 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
     public async Task<SessionOutcome> CloseAsync(SessionDelivery delivery)
     {
+        using var scope = Transports.Log.BeginMessageScope(_logger, delivery.EventId, SessionId);
         var (record, refusal) = await LoadOwnedAsync(delivery);
         if (record is null)
         {
             return refusal;
         }
 
-        await EndAsync("closed by the client");
+        await EndAsync("closed by the client", delivery.EventId);
         return SessionOutcome.Accepted;
     }
 
@@ -179,6 +185,8 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
     public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
+        // A reminder is no message: its lines carry the session only.
+        using var scope = Transports.Log.BeginSessionScope(_logger, SessionId);
         var record = await LoadAsync();
         if (record is null)
         {
@@ -189,7 +197,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         if (reminderName == InFlightReminder)
         {
             // Activating the session on its current owner is what answers the requests a dead replica left behind.
-            await EnsureLiveAsync(record, replay: true);
+            await EnsureLiveAsync(record, replay: true, messageId: null);
             if (record.InFlight.Count == 0)
             {
                 await UnregisterReminderAsync(InFlightReminder);
@@ -226,7 +234,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         await StateManager.SaveStateAsync();
     }
 
-    private async Task EndAsync(string reason)
+    private async Task EndAsync(string reason, string? messageId = null)
     {
         await StateManager.TryRemoveStateAsync(StateKey);
         await StateManager.SaveStateAsync();
@@ -234,11 +242,14 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         await UnregisterReminderAsync(InFlightReminder);
         await _counter.ReleaseAsync();
         await OnDeactivateAsync();
-        Log.SessionEnded(_logger, SessionId, reason);
+        Log.SessionEnded(_logger, SessionId, reason, messageId);
     }
 
     /// <summary>The running server of this activation, rebuilt from the record when the activation is new.</summary>
-    private async Task<LiveSession> EnsureLiveAsync(SessionRecord record, bool replay)
+    /// <param name="record">The session's state.</param>
+    /// <param name="replay">Whether the server is rebuilt from the record (any activation but the opening one).</param>
+    /// <param name="messageId">The event that needs the server, for the log; <see langword="null"/> for a reminder.</param>
+    private async Task<LiveSession> EnsureLiveAsync(SessionRecord record, bool replay, string? messageId)
     {
         if (_live is { } existing)
         {
@@ -310,11 +321,11 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             }
         }
 
-        ActorSessionLog.SessionRebuilt(_logger, SessionId, replayed, failed, rerun.Count);
+        ActorSessionLog.SessionRebuilt(_logger, SessionId, messageId, replayed, failed, rerun.Count);
         return live;
     }
 
-    private void Answered(RequestId id)
+    private void Answered(RequestId id, string? answerId)
     {
         // A call back into this actor through the sidecar: it waits for the actor's turn, so it never races a delivery.
         var requestId = SessionMessages.Id(id);
@@ -328,7 +339,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             catch (Exception ex)
             {
                 // The next activation answers it again (the client ignores a second answer to an id it has settled).
-                ActorSessionLog.CompletionFailed(_logger, ex, requestId, SessionId);
+                ActorSessionLog.CompletionFailed(_logger, ex, requestId, SessionId, answerId);
             }
         });
     }

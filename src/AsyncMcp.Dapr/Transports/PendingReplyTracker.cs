@@ -11,14 +11,17 @@ namespace AsyncMcp.Dapr.Transports;
 /// </summary>
 internal sealed class PendingReplyTracker : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<RequestId, DateTimeOffset> _pending = new();
+    private readonly ConcurrentDictionary<RequestId, (DateTimeOffset SentAt, string? MessageId)> _pending = new();
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
-    private readonly Func<JsonRpcError, Task> _fail;
+    private readonly Func<JsonRpcError, string?, Task> _fail;
     private readonly ITimer _timer;
     private long _lastHeardTicks;
 
-    public PendingReplyTracker(TimeSpan timeout, TimeProvider time, Func<JsonRpcError, Task> fail)
+    /// <param name="timeout">How long a request may hear nothing from the server.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="fail">Ends a request: the error to hand to the client, and the CloudEvent id the request went out as.</param>
+    public PendingReplyTracker(TimeSpan timeout, TimeProvider time, Func<JsonRpcError, string?, Task> fail)
     {
         _timeout = timeout;
         _time = time;
@@ -28,12 +31,12 @@ internal sealed class PendingReplyTracker : IAsyncDisposable
         _timer = time.CreateTimer(_ => _ = CheckAsync(), null, period, period);
     }
 
-    /// <summary>Records a request the client sent.</summary>
-    public void Sent(JsonRpcMessage message)
+    /// <summary>Records a request the client sent, with the CloudEvent id it went out as.</summary>
+    public void Sent(JsonRpcMessage message, string? messageId)
     {
         if (message is JsonRpcRequest request)
         {
-            _pending[request.Id] = _time.GetUtcNow();
+            _pending[request.Id] = (_time.GetUtcNow(), messageId);
         }
     }
 
@@ -53,7 +56,7 @@ internal sealed class PendingReplyTracker : IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var lastHeard = new DateTimeOffset(Interlocked.Read(ref _lastHeardTicks), TimeSpan.Zero);
-        foreach (var (id, sentAt) in _pending)
+        foreach (var (id, (sentAt, messageId)) in _pending)
         {
             var since = sentAt > lastHeard ? sentAt : lastHeard;
             if (now - since > _timeout && _pending.TryRemove(id, out _))
@@ -67,7 +70,7 @@ internal sealed class PendingReplyTracker : IAsyncDisposable
                         Message = $"Nothing came from the server for {_timeout}. If replies come by webhook, the server may have given up " +
                             "delivering to this client's receiver, or refused its reply binding: see the server's log.",
                     },
-                });
+                }, messageId);
             }
         }
     }

@@ -24,6 +24,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
     private readonly PendingReplyTracker? _replyDeadlines;
+    private readonly TimeSpan _replyTimeout;
     private readonly ConcurrentDictionary<RequestId, (long Started, string Method)> _pending = new();
     private int _disposed;
 
@@ -48,9 +49,10 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         _maxMessageBytes = maxMessageBytes;
         _logger = loggerFactory.CreateLogger<PubSubClientSessionTransport>();
         Connection = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        _replyTimeout = replyTimeout ?? Timeout.InfiniteTimeSpan;
         if (replyTimeout is { } timeout)
         {
-            _replyDeadlines = new PendingReplyTracker(timeout, TimeProvider.System, error => WriteMessageAsync(error));
+            _replyDeadlines = new PendingReplyTracker(timeout, TimeProvider.System, FailPendingAsync);
         }
 
         _router.Register(this);
@@ -64,9 +66,12 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         using var activity = Telemetry.StartPublish(message, _serverTopic, SessionId);
+        var messageId = Guid.NewGuid().ToString("N");
+        MessageIds.Set(message, messageId);
+        using var scope = Log.BeginMessageScope(_logger, messageId, SessionId);
         var bytes = _publisher.Encode(new McpEnvelope
         {
-            Id = Guid.NewGuid().ToString("N"),
+            Id = messageId,
             Source = _appId,
             SessionId = SessionId,
             ReplyTo = _replyTo,
@@ -87,7 +92,8 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
-        _replyDeadlines?.Sent(message);
+        Log.Published(_logger, Telemetry.MethodOf(message), messageId, SessionId, _serverTopic);
+        _replyDeadlines?.Sent(message, messageId);
     }
 
     /// <summary>Takes one message from the server.</summary>
@@ -98,6 +104,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
             SessionId = envelope.SessionId;
         }
 
+        MessageIds.Set(envelope.Message!, envelope.Id);
         _replyDeadlines?.Received(envelope.Message!);
         if (envelope.Message is JsonRpcMessageWithId { Id: var id } and (JsonRpcResponse or JsonRpcError) && _pending.TryRemove(id, out var request))
         {
@@ -106,6 +113,14 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         }
 
         return WriteMessageAsync(envelope.Message!, cancellationToken);
+    }
+
+    // Ends a request the server went silent on, logged with the id of the request's event.
+    private async Task FailPendingAsync(JsonRpcError error, string? messageId)
+    {
+        Log.ReplyTimedOut(_logger, messageId, SessionId, error.Id.ToString(), _replyTimeout);
+        using var scope = messageId is null ? null : Log.BeginMessageScope(_logger, messageId, SessionId);
+        await WriteMessageAsync(error);
     }
 
     /// <inheritdoc />
@@ -124,13 +139,15 @@ internal sealed class PubSubClientSessionTransport : TransportBase
 
         if (SessionId is { } sessionId)
         {
+            var closeId = Guid.NewGuid().ToString("N");
             try
             {
                 // Tell the server now rather than letting the session wait for its idle timeout.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var scope = Log.BeginMessageScope(_logger, closeId, sessionId);
                 var close = _publisher.Encode(new McpEnvelope
                 {
-                    Id = Guid.NewGuid().ToString("N"),
+                    Id = closeId,
                     Source = _appId,
                     Type = McpCloudEventTypes.SessionClose,
                     SessionId = sessionId,
@@ -138,10 +155,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
                     Connection = Connection,
                 });
                 await _publisher.PublishAsync(_pubSubName, _serverTopic, close, timeout.Token);
+                Log.Published(_logger, McpCloudEventTypes.SessionClose, closeId, sessionId, _serverTopic);
             }
             catch (Exception ex)
             {
-                Log.CloseFailed(_logger, ex, sessionId);
+                Log.CloseFailed(_logger, ex, closeId, sessionId);
             }
         }
 

@@ -18,29 +18,37 @@ internal sealed class PubSubReplyEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        var status = await ProcessAsync(context.Request, context.RequestAborted);
-        Telemetry.Delivered(_options.Route, status.ToString());
+        var (status, topic) = await ProcessAsync(context.Request, context.RequestAborted);
+        Telemetry.Delivered(topic ?? _options.EffectiveReplyTopic, _options.Route, status);
         await DeliveryResponse.WriteAsync(context, status);
     }
 
-    private async Task<DeliveryStatus> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<(DeliveryStatus Status, string? Topic)> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var limit = _options.MaxMessageBytes + WireLimits.DeliveryOverheadBytes;
         if (await DeliveryResponse.ReadBodyAsync(request, limit, cancellationToken) is not { } body)
         {
+            // Unread, so neither its id nor its session is known.
             Log.DroppedUnreadableEvent(logger, limit);
-            return DeliveryStatus.Drop;
+            Telemetry.Dropped(DropReasons.TooLarge, _options.EffectiveReplyTopic);
+            return (DeliveryStatus.Drop, null);
         }
 
         var decoded = codec.Decode(body, _options.MaxMessageBytes);
-        if (decoded.Error != WireError.None || decoded.Envelope!.Message is null)
+        var envelope = decoded.Envelope;
+        var topic = envelope?.Topic;
+        using var scope = envelope is not null ? Log.BeginMessageScope(logger, envelope) : null;
+        if (decoded.Error != WireError.None || envelope!.Message is null)
         {
-            Log.DroppedPoisonEvent(logger, decoded.Envelope?.Id, decoded.Envelope?.Source, decoded.Error.ToString(), decoded.Detail);
-            return DeliveryStatus.Drop;
+            // A message-less event (a session close) has no business on a reply topic.
+            var error = decoded.Error == WireError.None ? WireError.MalformedCloudEvent : decoded.Error;
+            Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, error.ToString(), decoded.Detail ?? $"unexpected event type '{envelope?.Type}'");
+            Telemetry.Dropped(DropReasons.Of(error), topic ?? _options.EffectiveReplyTopic);
+            return (DeliveryStatus.Drop, topic);
         }
 
-        using var activity = Telemetry.StartProcess(decoded.Envelope, _options.Route);
-        using var scope = Log.BeginMessageScope(logger, decoded.Envelope);
-        return await router.RouteAsync(decoded.Envelope, cancellationToken);
+        using var activity = Telemetry.StartProcess(envelope, _options.Route);
+        Log.Received(logger, envelope.Id, envelope.SessionId, Telemetry.MethodOf(envelope), envelope.Source, topic ?? _options.EffectiveReplyTopic);
+        return (await router.RouteAsync(envelope, cancellationToken), topic);
     }
 }

@@ -28,28 +28,33 @@ internal sealed class PubSubRequestEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        var status = await ProcessAsync(context.Request, cancellationToken);
-        Telemetry.Delivered(_options.Route, status.ToString());
+        var (status, topic) = await ProcessAsync(context.Request, cancellationToken);
+        Telemetry.Delivered(topic ?? _options.Topic, _options.Route, status);
         await DeliveryResponse.WriteAsync(context, status);
     }
 
-    private async Task<DeliveryStatus> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<(DeliveryStatus Status, string? Topic)> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         // Bodies up to four times the limit are still read, so that the sender of an oversized request gets an error.
         var readLimit = (_options.MaxMessageBytes + WireLimits.DeliveryOverheadBytes) * 4;
         var body = await DeliveryResponse.ReadBodyAsync(request, readLimit, cancellationToken);
         if (body is not { } bytes)
         {
+            // Unread, so neither its id nor its session is known.
             Log.DroppedUnreadableEvent(logger, readLimit);
-            return DeliveryStatus.Drop;
+            Telemetry.Dropped(DropReasons.TooLarge, _options.Topic);
+            return (DeliveryStatus.Drop, null);
         }
 
         var decoded = codec.Decode(bytes, _options.MaxMessageBytes);
+        var topic = decoded.Envelope?.Topic;
         if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is null && decoded.Envelope.Type == McpCloudEventTypes.Message)
         {
             decoded = DecodeResult.Fail(WireError.MissingAttribute, $"The event has no {McpCloudEventAttributes.ReplyTo} attribute.", decoded.Envelope);
         }
 
+        // Every line logged about this event from here on carries its id and session.
+        using var scope = decoded.Envelope is { } partial ? Log.BeginMessageScope(logger, partial) : null;
         if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is { IsBinding: true } replyTo)
         {
             // Checked on every event, so that no session or lane is ever opened with a refused address.
@@ -57,35 +62,43 @@ internal sealed class PubSubRequestEndpoint(
             {
                 if (await guard.RefusalAsync(replyTo, cancellationToken) is { } reason)
                 {
-                    Log.ReplyAddressRefused(logger, decoded.Envelope.Id, decoded.Envelope.Source, replyTo.ToString(), reason);
-                    return DeliveryStatus.Drop;
+                    Log.ReplyAddressRefused(logger, decoded.Envelope.Id, decoded.Envelope.SessionId, decoded.Envelope.Source, replyTo.ToString(), reason);
+                    Telemetry.Dropped(DropReasons.ReplyAddressRefused, topic ?? _options.Topic);
+                    return (DeliveryStatus.Drop, topic);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The sidecar's metadata or the secret store could not be read: a transient failure.
-                Log.RetryingEvent(logger, decoded.Envelope.Id, ex.Message);
-                return DeliveryStatus.Retry;
+                Log.RetryingEvent(logger, decoded.Envelope.Id, decoded.Envelope.SessionId, ex.Message);
+                return (DeliveryStatus.Retry, topic);
             }
         }
 
         if (decoded.Error != WireError.None)
         {
-            return await RejectAsync(bytes, decoded, cancellationToken);
+            return (await RejectAsync(bytes, decoded, topic ?? _options.Topic, cancellationToken), topic);
         }
 
         var envelope = decoded.Envelope!;
         using var activity = Telemetry.StartProcess(envelope, _options.Route);
-        using var scope = Log.BeginMessageScope(logger, envelope);
-        return envelope.Type == McpCloudEventTypes.SessionClose
+        Log.Received(logger, envelope.Id, envelope.SessionId, Telemetry.MethodOf(envelope), envelope.Source, topic ?? _options.Topic);
+        if (envelope.Message is { } message)
+        {
+            // Tools can read the id (McpDaprTelemetry.MessageIdOf) to log what the client logs.
+            MessageIds.Set(message, envelope.Id);
+        }
+
+        var status = envelope.Type == McpCloudEventTypes.SessionClose
             ? await host.CloseAsync(envelope, cancellationToken)
             : await host.DispatchAsync(envelope, cancellationToken);
+        return (status, topic);
     }
 
-    private async Task<DeliveryStatus> RejectAsync(ReadOnlyMemory<byte> body, DecodeResult decoded, CancellationToken cancellationToken)
+    private async Task<DeliveryStatus> RejectAsync(ReadOnlyMemory<byte> body, DecodeResult decoded, string topic, CancellationToken cancellationToken)
     {
         var envelope = decoded.Envelope;
-        Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.Source, decoded.Error.ToString(), decoded.Detail);
+        Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, decoded.Error.ToString(), decoded.Detail);
         if (decoded.Error == WireError.TooLarge && envelope is not null)
         {
             try
@@ -97,12 +110,13 @@ internal sealed class PubSubRequestEndpoint(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Nothing is lost by retrying: the sender must hear why its request went unanswered.
-                Log.RetryingEvent(logger, envelope.Id, ex.Message);
+                Log.RetryingEvent(logger, envelope.Id, envelope.SessionId, ex.Message);
                 return DeliveryStatus.Retry;
             }
         }
 
         // The sidecar forwards a dropped event to the subscription's dead-letter topic.
+        Telemetry.Dropped(DropReasons.Of(decoded.Error), topic);
         return DeliveryStatus.Drop;
     }
 

@@ -22,13 +22,13 @@ internal sealed class ReplyChannelFactory(
 
     /// <summary>Opens the channel for <paramref name="address"/>.</summary>
     /// <param name="address">The session's reply address.</param>
-    /// <param name="sessionKey">The session id or lane, for logs.</param>
+    /// <param name="sessionId">The session id, for logs; <see langword="null"/> for a sessionless lane.</param>
     /// <param name="onFailed">Called once when a message cannot be delivered for good.</param>
-    public IReplyChannel Open(ReplyAddress address, string sessionKey, Action<Exception> onFailed)
+    public IReplyChannel Open(ReplyAddress address, string? sessionId, Action<Exception> onFailed)
     {
         var sender = senders.For(address);
         return address.IsBinding
-            ? new QueuedReplyChannel(sender, address, sessionKey, webhookOptions.Value, services.GetRequiredService<WebhookDeliveryMetrics>(), time, _logger, onFailed)
+            ? new QueuedReplyChannel(sender, address, sessionId, webhookOptions.Value, services.GetRequiredService<WebhookDeliveryMetrics>(), time, _logger, onFailed)
             : new DirectReplyChannel(sender, address);
     }
 }

@@ -20,13 +20,14 @@ internal sealed class ReplyRouter(ILogger<ReplyRouter> logger)
     {
         if (envelope.Connection is null || !_connections.TryGetValue(envelope.Connection, out var connection))
         {
-            Log.ReplyForUnknownConnection(logger, envelope.Id, envelope.Connection);
+            Log.ReplyForUnknownConnection(logger, envelope.Id, envelope.SessionId, envelope.Connection);
+            Telemetry.Dropped(DropReasons.UnknownConnection, envelope.Topic);
             return DeliveryStatus.Drop;
         }
 
         if (!_seen.TryAdd(envelope.Id))
         {
-            Log.DuplicateEvent(logger, envelope.Id);
+            Log.DuplicateEvent(logger, envelope.Id, envelope.SessionId);
             Telemetry.Redelivered.Add(1);
             return DeliveryStatus.Success;
         }
@@ -39,7 +40,7 @@ internal sealed class ReplyRouter(ILogger<ReplyRouter> logger)
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _seen.Remove(envelope.Id);
-            Log.RetryingEvent(logger, envelope.Id, ex.Message);
+            Log.RetryingEvent(logger, envelope.Id, envelope.SessionId, ex.Message);
             return DeliveryStatus.Retry;
         }
     }

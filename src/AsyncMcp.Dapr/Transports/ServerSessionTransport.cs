@@ -40,7 +40,7 @@ internal sealed class ServerSessionTransport : TransportBase
         _maxMessageBytes = maxMessageBytes;
         _codec = codec;
         _logger = loggerFactory.CreateLogger<ServerSessionTransport>();
-        _channel = channels.Open(replyTo, sessionId ?? $"lane of {connection}", OnDeliveryFailed);
+        _channel = channels.Open(replyTo, sessionId, OnDeliveryFailed);
         SetConnected();
     }
 
@@ -69,12 +69,15 @@ internal sealed class ServerSessionTransport : TransportBase
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         LastActivity = DateTimeOffset.UtcNow;
-        using var activity = Telemetry.StartPublish(message, _replyTo.ToString(), SessionId);
+        var destination = Telemetry.DestinationOf(_replyTo);
+        using var activity = Telemetry.StartPublish(message, destination, SessionId);
         var envelope = Envelope(message);
+        MessageIds.Set(message, envelope.Id);
+        using var scope = Log.BeginMessageScope(_logger, envelope);
         var bytes = _codec.Encode(envelope);
         if (bytes.Length > _maxMessageBytes)
         {
-            Log.OutgoingTooLarge(_logger, SessionId, bytes.Length, _maxMessageBytes);
+            Log.OutgoingTooLarge(_logger, envelope.Id, SessionId, bytes.Length, _maxMessageBytes);
             switch (message)
             {
                 case JsonRpcMessageWithId { Id: var id } when message is JsonRpcResponse or JsonRpcError:
@@ -94,11 +97,14 @@ internal sealed class ServerSessionTransport : TransportBase
                     throw new InvalidOperationException(
                         $"The request is {bytes.Length} bytes, larger than the wire limit of {_maxMessageBytes} bytes.");
                 default:
-                    return; // A notification that cannot travel is dropped; it was logged above.
+                    // A notification that cannot travel is dropped; it was logged above.
+                    Telemetry.Dropped(DropReasons.TooLarge, destination);
+                    return;
             }
         }
 
         await _channel.SendAsync(envelope.Id, bytes, cancellationToken);
+        Log.Published(_logger, Telemetry.MethodOf(envelope.Message!), envelope.Id, SessionId, destination);
         if (message is JsonRpcResponse or JsonRpcError)
         {
             Interlocked.Decrement(ref _pendingRequests);
@@ -114,7 +120,7 @@ internal sealed class ServerSessionTransport : TransportBase
 
     private void OnDeliveryFailed(Exception error)
     {
-        Log.SessionEndedByDeliveryFailure(_logger, SessionId ?? _connection, error.Message);
+        Log.SessionEndedByDeliveryFailure(_logger, (error as Webhooks.WebhookDeliveryException)?.MessageId, SessionId, _connection, error.Message);
 
         // Completing the incoming side stops the McpServer; the host then ends the session and its pending requests.
         SetDisconnected(error);

@@ -26,6 +26,10 @@ public sealed record McpEnvelope
     /// <summary>The W3C <c>traceparent</c> of the message, if any.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>The topic a delivered event came from (its CloudEvent <c>topic</c> attribute, which daprd sets on
+    /// delivery); <see langword="null"/> on events this process creates. Not written when encoding.</summary>
+    internal string? Topic { get; init; }
+
     /// <summary>The JSON-RPC message; <see langword="null"/> only for <see cref="McpCloudEventTypes.SessionClose"/>.</summary>
     public JsonRpcMessage? Message { get; init; }
 }

@@ -28,6 +28,9 @@ internal sealed class McpEnvelopeCodec
     private static readonly CloudEventAttribute TraceParentAttribute =
         CloudEventAttribute.CreateExtension(McpCloudEventAttributes.TraceParent, CloudEventAttributeType.String);
 
+    // Set by daprd on every delivered event; read for metrics only.
+    private const string DaprTopicAttribute = "topic";
+
     private static readonly CloudEventAttribute[] ExtensionAttributes =
         [SessionIdAttribute, ReplyToAttribute, ConnectionAttribute, TraceParentAttribute];
 
@@ -89,6 +92,7 @@ internal sealed class McpEnvelopeCodec
             ReplyTo = replyTo,
             Connection = cloudEvent[ConnectionAttribute] as string,
             TraceParent = cloudEvent[TraceParentAttribute] as string,
+            Topic = cloudEvent[DaprTopicAttribute] as string,
         };
 
         if (body.Length > maxMessageBytes + WireLimits.DeliveryOverheadBytes)

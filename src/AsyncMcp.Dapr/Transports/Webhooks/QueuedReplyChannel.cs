@@ -15,7 +15,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
 {
     private readonly IReplySender _sender;
     private readonly ReplyAddress _address;
-    private readonly string _sessionKey;
+    private readonly string? _sessionId;
     private readonly DaprWebhookReplyOptions _options;
     private readonly WebhookDeliveryMetrics _metrics;
     private readonly TimeProvider _time;
@@ -29,7 +29,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
     public QueuedReplyChannel(
         IReplySender sender,
         ReplyAddress address,
-        string sessionKey,
+        string? sessionId,
         DaprWebhookReplyOptions options,
         WebhookDeliveryMetrics metrics,
         TimeProvider time,
@@ -38,7 +38,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
     {
         _sender = sender;
         _address = address;
-        _sessionKey = sessionKey;
+        _sessionId = sessionId;
         _options = options;
         _metrics = metrics;
         _time = time;
@@ -78,6 +78,8 @@ internal sealed class QueuedReplyChannel : IReplyChannel
         {
             await foreach (var (id, body) in _queue.Reader.ReadAllAsync(_stopping.Token))
             {
+                // This loop runs outside any delivery: the scope ties its lines (and the sender's) to the message.
+                using var scope = Log.BeginMessageScope(_logger, id, _sessionId);
                 await DeliverAsync(id, body);
             }
         }
@@ -90,7 +92,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
             _failure = ex;
             _queue.Writer.TryComplete(ex);
             _metrics.Failed(_address.Component);
-            Log.WebhookDeliveryFailed(_logger, _sessionKey, _address.ToString(), ex.Message);
+            Log.WebhookDeliveryFailed(_logger, ex.MessageId, _sessionId, _address.ToString(), ex.Message);
             _onFailed(ex);
         }
     }
@@ -109,13 +111,14 @@ internal sealed class QueuedReplyChannel : IReplyChannel
                 await _sender.SendAsync(_address, id, body, attemptTimeout.Token);
                 if (attempt > 1)
                 {
-                    Log.WebhookDeliveryRecovered(_logger, id, _address.ToString(), attempt);
+                    Log.WebhookDeliveryRecovered(_logger, id, _sessionId, _address.ToString(), attempt);
                 }
 
                 return;
             }
             catch (WebhookDeliveryException ex) when (ex.IsPermanent)
             {
+                ex.MessageId = id;
                 throw;
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -130,11 +133,14 @@ internal sealed class QueuedReplyChannel : IReplyChannel
             if (_time.GetUtcNow() + delay > deadline)
             {
                 throw new WebhookDeliveryException(
-                    $"Gave up on event {id} after {attempt} attempt(s) over {_options.DeliveryTimeout}: {error.Message}", isPermanent: false, error);
+                    $"Gave up on event {id} after {attempt} attempt(s) over {_options.DeliveryTimeout}: {error.Message}", isPermanent: false, error)
+                {
+                    MessageId = id,
+                };
             }
 
             _metrics.Retried(_address.Component);
-            Log.WebhookDeliveryRetrying(_logger, id, _address.ToString(), attempt, delay, error.Message);
+            Log.WebhookDeliveryRetrying(_logger, id, _sessionId, _address.ToString(), attempt, delay, error.Message);
             await Task.Delay(delay, _time, _stopping.Token);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
         }

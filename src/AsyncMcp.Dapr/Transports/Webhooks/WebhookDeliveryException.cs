@@ -26,6 +26,9 @@ internal sealed partial class WebhookDeliveryException : Exception
         IsPermanent = isPermanent;
     }
 
+    /// <summary>The CloudEvent id of the message that could not be delivered, once known.</summary>
+    public string? MessageId { get; set; }
+
     /// <summary>The receiver refused the delivery (a 4xx other than 408, 409 and 429): retrying cannot help.</summary>
     public bool IsPermanent { get; }
 

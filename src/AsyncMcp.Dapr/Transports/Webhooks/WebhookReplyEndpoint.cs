@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Http;
@@ -28,21 +29,29 @@ internal sealed class WebhookReplyEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        var (status, reason) = await ProcessAsync(context.Request, context.RequestAborted);
-        if (reason is not null)
+        var verdict = await ProcessAsync(context.Request, context.RequestAborted);
+        if (verdict.Reason is not null)
         {
-            Log.WebhookRejected(logger, status, reason);
+            Log.WebhookRejected(logger, verdict.MessageId, verdict.SessionId, verdict.Status, verdict.Reason);
         }
 
-        context.Response.StatusCode = status;
+        if (verdict.DropReason is not null)
+        {
+            Telemetry.Dropped(verdict.DropReason, null);
+        }
+
+        context.Response.StatusCode = verdict.Status;
     }
 
-    private async Task<(int Status, string? Reason)> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<WebhookVerdict> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // The webhook-id is the CloudEvent id (the server signs with it), so even an unverified delivery is logged with it.
+        var id = request.Headers[WebhookHeaders.Id].ToString();
+        var messageId = string.IsNullOrEmpty(id) ? null : id;
         var limit = _options.MaxMessageBytes + WireLimits.DeliveryOverheadBytes;
         if (await DeliveryResponse.ReadBodyAsync(request, limit, cancellationToken) is not { } body)
         {
-            return (StatusCodes.Status413PayloadTooLarge, $"the body is larger than {limit} bytes");
+            return new(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {limit} bytes", messageId, DropReason: DropReasons.TooLarge);
         }
 
         WebhookSecrets active;
@@ -52,47 +61,51 @@ internal sealed class WebhookReplyEndpoint(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return (StatusCodes.Status503ServiceUnavailable, $"the webhook secrets cannot be read: {ex.Message}");
+            return new(StatusCodes.Status503ServiceUnavailable, $"the webhook secrets cannot be read: {ex.Message}", messageId);
         }
 
-        var id = request.Headers[WebhookHeaders.Id].ToString();
         var timestamp = request.Headers[WebhookHeaders.Timestamp].ToString();
-        var verdict = WebhookSignature.Verify(
+        var verification = WebhookSignature.Verify(
             active, id, timestamp, request.Headers[WebhookHeaders.Signature].ToString(), body.Span, time.GetUtcNow(), _options.TimestampTolerance);
-        switch (verdict)
+        switch (verification)
         {
             case WebhookVerification.MissingHeaders or WebhookVerification.BadTimestamp:
-                return (StatusCodes.Status400BadRequest, $"delivery '{id}': {verdict}");
+                return new(StatusCodes.Status400BadRequest, $"delivery '{id}': {verification}", messageId, DropReason: DropReasons.WebhookUnverified);
             case WebhookVerification.StaleTimestamp or WebhookVerification.BadSignature:
-                return (StatusCodes.Status401Unauthorized, $"delivery '{id}': {verdict}");
+                return new(StatusCodes.Status401Unauthorized, $"delivery '{id}': {verification}", messageId, DropReason: DropReasons.WebhookUnverified);
         }
 
         var seconds = long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture);
         if (!_replays.TryRecord(id, seconds))
         {
-            return (StatusCodes.Status409Conflict, $"delivery '{id}' at {timestamp} was already received: a replay");
+            return new(StatusCodes.Status409Conflict, $"delivery '{id}' at {timestamp} was already received: a replay", messageId, DropReason: DropReasons.WebhookReplay);
         }
 
         var decoded = codec.Decode(body, _options.MaxMessageBytes);
-        if (decoded.Error != WireError.None || decoded.Envelope!.Message is null)
+        var envelope = decoded.Envelope;
+        if (decoded.Error != WireError.None || envelope!.Message is null)
         {
-            return (StatusCodes.Status400BadRequest, $"delivery '{id}': {decoded.Error}: {decoded.Detail}");
+            var error = decoded.Error == WireError.None ? WireError.MalformedCloudEvent : decoded.Error;
+            return new(StatusCodes.Status400BadRequest, $"delivery '{id}': {error}: {decoded.Detail}", messageId, envelope?.SessionId, DropReasons.Of(error));
         }
 
-        if (!string.Equals(decoded.Envelope.Id, id, StringComparison.Ordinal))
+        if (!string.Equals(envelope.Id, id, StringComparison.Ordinal))
         {
-            return (StatusCodes.Status400BadRequest, $"delivery '{id}' carries event '{decoded.Envelope.Id}'");
+            return new(StatusCodes.Status400BadRequest, $"delivery '{id}' carries event '{envelope.Id}'", messageId, envelope.SessionId, DropReasons.WebhookUnverified);
         }
 
-        switch (await router.RouteAsync(decoded.Envelope, cancellationToken))
+        using var scope = Log.BeginMessageScope(logger, envelope);
+        Log.Received(logger, envelope.Id, envelope.SessionId, Telemetry.MethodOf(envelope), envelope.Source, _options.Route);
+        switch (await router.RouteAsync(envelope, cancellationToken))
         {
             case DeliveryStatus.Success:
-                return (StatusCodes.Status204NoContent, null);
+                return new(StatusCodes.Status204NoContent, null, messageId, envelope.SessionId);
             case DeliveryStatus.Retry:
                 _replays.Forget(id, seconds);
-                return (StatusCodes.Status503ServiceUnavailable, null);
+                return new(StatusCodes.Status503ServiceUnavailable, null, messageId, envelope.SessionId);
             default:
-                return (StatusCodes.Status404NotFound, null);
+                // The router counted the drop (no such connection here).
+                return new(StatusCodes.Status404NotFound, null, messageId, envelope.SessionId);
         }
     }
 }
