@@ -130,14 +130,28 @@ internal sealed class ConsumerGroup
         {
             // A delivery handed over just as the sidecar stopped goes straight back to the queue.
             sidecar.StoppingToken.ThrowIfCancellationRequested();
+            var body = message.Body;
             JsonObject? cloudEvent;
-            try
+            switch (RawPayload.IsRequested(member.Subscription.Metadata))
             {
-                cloudEvent = JsonNode.Parse(message.Body.Span) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                cloudEvent = null;
+                case null:
+                    Fail(member, delivery, null, "error deserializing pubsub metadata");
+                    return;
+                case true:
+                    cloudEvent = RawPayload.Wrap(message, Topic, PubSubName);
+                    body = JsonSerializer.SerializeToUtf8Bytes(cloudEvent);
+                    break;
+                default:
+                    try
+                    {
+                        cloudEvent = JsonNode.Parse(message.Body.Span) as JsonObject;
+                    }
+                    catch (JsonException)
+                    {
+                        cloudEvent = null;
+                    }
+
+                    break;
             }
 
             if (cloudEvent is null)
@@ -158,7 +172,7 @@ internal sealed class ConsumerGroup
             var backoff = _context.Options.RetryBackoff;
             while (true)
             {
-                var response = await sidecar.AppChannel!.DeliverAsync(member.Path, message.Body, PubSubName, traceParent, traceState, sidecar.StoppingToken).ConfigureAwait(false);
+                var response = await sidecar.AppChannel!.DeliverAsync(member.Path, body, PubSubName, traceParent, traceState, sidecar.StoppingToken).ConfigureAwait(false);
                 delivery.Attempts++;
                 switch (response.Kind)
                 {
