@@ -41,6 +41,7 @@ public static class ServerApp
         var app = builder.Build();
         app.MapSubscribeHandler();
         app.MapMcpPubSub();
+        app.MapMcpDeadLetters();
         app.MapMcp(builder.Configuration["Mcp:Http:Route"] ?? "/mcp");
         app.MapHealthChecks("/healthz");
         return app;

@@ -107,6 +107,10 @@ public sealed class ComponentFileTests
         Assert.Equal("/mcp/pubsub/requests", ResourceFile.Scalar(ResourceFile.Mapping(requests.Spec, "routes"), "default"));
         Assert.Equal("mcp-deadletters", ResourceFile.Scalar(requests.Spec, "deadLetterTopic"));
         Assert.Equal(["server"], requests.Scopes);
+        var deadLetters = Assert.Single(subscriptions, s => ResourceFile.Scalar(s.Spec, "topic") == "mcp-deadletters");
+        Assert.Equal("/mcp/pubsub/deadletters", ResourceFile.Scalar(ResourceFile.Mapping(deadLetters.Spec, "routes"), "default"));
+        Assert.Equal("true", ResourceFile.Scalar(ResourceFile.Mapping(deadLetters.Spec, "metadata"), "rawPayload"));
+        Assert.Equal(["server"], deadLetters.Scopes);
         var replies = Assert.Single(subscriptions, s => ResourceFile.Scalar(s.Spec, "topic") == "mcp-replies-client");
         Assert.Equal("/mcp/pubsub/replies", ResourceFile.Scalar(ResourceFile.Mapping(replies.Spec, "routes"), "default"));
         Assert.Equal(["client"], replies.Scopes);

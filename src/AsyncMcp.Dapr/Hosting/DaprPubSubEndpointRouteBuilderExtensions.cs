@@ -39,6 +39,31 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
     }
 
     /// <summary>
+    /// Maps an endpoint that reads the server's dead-letter topic (<see cref="DaprPubSubServerOptions.DeadLetterTopic"/>)
+    /// at <see cref="DaprPubSubServerOptions.DeadLetterRoute"/>, so that every event the sidecar dead-letters is counted
+    /// (<c>asyncmcp.messages.dead_lettered</c>, tagged with the topic it was first published to) and logged with its
+    /// message id, session and publisher. Unless <see cref="DaprPubSubServerOptions.SubscribeProgrammatically"/> is off,
+    /// it subscribes with <c>rawPayload</c>, so that dead letters that are not CloudEvents arrive too. Each dead letter
+    /// is acknowledged; other apps that subscribe to the dead-letter topic get their own copy (one per app-id).
+    /// Without a dead-letter topic nothing is delivered here.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint builder.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapMcpDeadLetters(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubServerOptions>>().Value;
+        var endpoint = endpoints.ServiceProvider.GetRequiredService<DeadLetterEndpoint>();
+        var builder = endpoints.MapPost(options.DeadLetterRoute, (RequestDelegate)endpoint.HandleAsync);
+        if (options.SubscribeProgrammatically && options.DeadLetterTopic is { } deadLetterTopic)
+        {
+            builder.WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = deadLetterTopic, EnableRawPayload = true });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
     /// Maps the endpoint the sidecar delivers replies to (<see cref="DaprPubSubClientOptions.Route"/>) and, unless
     /// <see cref="DaprPubSubClientOptions.SubscribeProgrammatically"/> is off, declares the reply topic subscription.
     /// </summary>

@@ -28,6 +28,7 @@ public static class DaprPubSubMcpServerBuilderExtensions
         services.TryAddSingleton<ServerSessionTransportFactory>();
         services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
         services.TryAddSingleton<PubSubRequestEndpoint>();
+        services.TryAddSingleton<DeadLetterEndpoint>();
         return builder;
     }
 }

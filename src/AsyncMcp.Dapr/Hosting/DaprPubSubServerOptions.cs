@@ -22,6 +22,10 @@ public sealed class DaprPubSubServerOptions
     /// <summary>The HTTP route the sidecar delivers events to. Default: <c>/mcp/pubsub/requests</c>.</summary>
     public string Route { get; set; } = "/mcp/pubsub/requests";
 
+    /// <summary>The HTTP route where <c>MapMcpDeadLetters</c> reads the dead-letter topic, to count and log each dead
+    /// letter. Default: <c>/mcp/pubsub/deadletters</c>.</summary>
+    public string DeadLetterRoute { get; set; } = "/mcp/pubsub/deadletters";
+
     /// <summary>Whether the route is announced to the sidecar through <c>/dapr/subscribe</c>. Set it to
     /// <see langword="false"/> when a declarative Subscription YAML routes the topic instead. Default: <see langword="true"/>.</summary>
     public bool SubscribeProgrammatically { get; set; } = true;

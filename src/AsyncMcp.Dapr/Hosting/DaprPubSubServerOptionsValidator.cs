@@ -16,6 +16,7 @@ internal sealed class DaprPubSubServerOptionsValidator : IValidateOptions<DaprPu
         }
 
         OptionChecks.Route(options.Route, failures);
+        OptionChecks.Route(options.DeadLetterRoute, failures, nameof(DaprPubSubServerOptions.DeadLetterRoute));
         OptionChecks.MessageSize(options.MaxMessageBytes, failures);
         if (options.SessionIdleTimeout <= TimeSpan.Zero)
         {

@@ -28,11 +28,11 @@ internal static class OptionChecks
         }
     }
 
-    public static void Route(string route, List<string> failures)
+    public static void Route(string route, List<string> failures, string optionName = "Route")
     {
         if (string.IsNullOrEmpty(route) || route[0] != '/')
         {
-            failures.Add($"Route must start with '/'; it is '{route}'.");
+            failures.Add($"{optionName} must start with '/'; it is '{route}'.");
         }
     }
 
