@@ -22,7 +22,7 @@ public static class ClientApp
         }
 
         builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));
-        builder.Services.AddHealthChecks();
+        builder.AddAppHealthChecks();
         builder.AddAppTelemetry();
 
         var app = builder.Build();
@@ -33,7 +33,7 @@ public static class ClientApp
             app.MapMcpWebhookReplies();
         }
 
-        app.MapHealthChecks("/healthz");
+        app.MapAppHealthChecks();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AsyncMcp.Dapr.Apps;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Diagnostics;
@@ -81,7 +82,8 @@ public static partial class ProxyApp
             builder.Services.AddHostedService<StdioFront>();
         }
 
-        builder.Services.AddHealthChecks();
+        builder.AddAppHealthChecks();
+        builder.AddAppTelemetry();
 
         var app = builder.Build();
         app.MapSubscribeHandler();
@@ -91,7 +93,7 @@ public static partial class ProxyApp
             app.MapMcpWebhookReplies();
         }
 
-        app.MapHealthChecks("/healthz");
+        app.MapAppHealthChecks();
         if (!proxy.Stdio)
         {
             app.UseMiddleware<FrontGuard>();

@@ -35,7 +35,7 @@ public static class ServerApp
         {
             mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
         }
-        builder.Services.AddHealthChecks();
+        builder.AddAppHealthChecks();
         builder.AddAppTelemetry();
 
         var app = builder.Build();
@@ -43,7 +43,7 @@ public static class ServerApp
         app.MapMcpPubSub();
         app.MapMcpDeadLetters();
         app.MapMcp(builder.Configuration["Mcp:Http:Route"] ?? "/mcp");
-        app.MapHealthChecks("/healthz");
+        app.MapAppHealthChecks();
         return app;
     }
 

@@ -18,8 +18,8 @@ internal sealed class WebhookDeliveryMetrics : IDisposable
     public WebhookDeliveryMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
-        _retries = _meter.CreateCounter<long>("asyncmcp.webhook.retries", description: "Webhook delivery attempts that failed and were retried.");
-        _failures = _meter.CreateCounter<long>("asyncmcp.webhook.failures", description: "Webhook messages given up on; their sessions were ended.");
+        _retries = _meter.CreateCounter<long>("asyncmcp.webhook.retries", "{attempt}", "Webhook delivery attempts that failed and were retried.");
+        _failures = _meter.CreateCounter<long>("asyncmcp.webhook.failures", "{message}", "Webhook messages given up on; their sessions were ended.");
     }
 
     public void Retried(string binding) => _retries.Add(1, new KeyValuePair<string, object?>("binding", binding));
