@@ -92,7 +92,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     private const string ReplyBinding = "client-replies";
 
-    private static int FreePort()
+    /// <summary>A loopback port free at the time of the call.</summary>
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -1,6 +1,12 @@
 using System.Globalization;
 using AsyncMcp.Dapr.Benchmarks;
 
+if (args is [SessionServerProcess.ChildArgument, ..])
+{
+    await SessionServerProcess.RunAsync();
+    return;
+}
+
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64]
 //        [--memory 1000,10000 | none] [--hosts in-memory,actors] [--out docs]
 var seconds = Option("--seconds", "5");
@@ -46,21 +52,14 @@ foreach (var count in memoryCounts)
 {
     foreach (var actors in memoryHosts.Select(host => host == "actors"))
     {
-        // A fresh server per measurement, so that each counts only its own sessions.
-        var settings = new Dictionary<string, string?> { ["Mcp:PubSub:MaxSessions"] = "100000", ["Mcp:Sessions:Actors"] = actors ? "true" : "false" };
-        await using var environment = await BenchEnvironment.StartAsync(settings, builder =>
-            builder.Services.Configure<Dapr.Actors.Runtime.ActorRuntimeOptions>(runtime =>
-            {
-                runtime.ActorIdleTimeout = TimeSpan.FromSeconds(3);
-                runtime.ActorScanInterval = TimeSpan.FromSeconds(1);
-            }));
-        var host = actors ? "actor sessions" : "in-memory sessions";
-        Console.WriteLine($"memory with {count} idle {host} ...");
+        // A fresh server process per measurement, so that each counts only its own sessions.
+        Console.WriteLine($"memory with {count} idle {(actors ? "actor" : "in-memory")} sessions ...");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        var result = await SessionMemoryBenchmark.RunAsync(environment, host, count, actors ? TimeSpan.FromSeconds(6) : null, timeout.Token);
+        var result = await SessionMemoryBenchmark.RunAsync(actors, count, timeout.Token);
         memory.Add(result);
         Console.WriteLine($"  {result.BytesPerSession / 1024:F1} KB per live session" +
-            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty));
+            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty) +
+            $" (opened in {result.OpenSeconds:F1} s)");
     }
 }
 
