@@ -2,9 +2,9 @@ using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Wire;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
-using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Tests.Wire;
