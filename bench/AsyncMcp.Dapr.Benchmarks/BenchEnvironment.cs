@@ -36,7 +36,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public static async Task<BenchEnvironment> StartAsync(
         IDictionary<string, string?>? serverSettings = null, Action<WebApplicationBuilder>? configureServer = null)
     {
-        var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256 });
+        // Nothing is recorded: daprd keeps no copy of what it carries, and a growing log would tax the collector.
+        var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256, RecordPublished = false });
         emulator.AddComponent("pubsub", "pubsub.in-memory");
         emulator.AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
 
@@ -92,7 +93,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     private const string ReplyBinding = "client-replies";
 
-    private static int FreePort()
+    /// <summary>A loopback port free at the time of the call.</summary>
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

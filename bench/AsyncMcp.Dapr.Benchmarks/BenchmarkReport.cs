@@ -20,11 +20,12 @@ internal static class BenchmarkReport
         text.AppendLine("## Results").AppendLine();
         text.AppendLine(Invariant, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()}, with `{command}`.").AppendLine();
         text.AppendLine("### No-op tool call (`echo`), closed loop, one run").AppendLine();
-        text.AppendLine("| path | sessions | calls | p50 ms | p90 ms | p99 ms | calls/s |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("CPU and allocations are the whole process's (clients, apps and emulated sidecars) divided by the calls.").AppendLine();
+        text.AppendLine("| path | sessions | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in paths)
         {
-            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} |");
+            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} |");
         }
 
         text.AppendLine().AppendLine("### Async path against direct Streamable HTTP (ratios, same run)").AppendLine();
@@ -32,7 +33,12 @@ internal static class BenchmarkReport
         text.AppendLine("| --- | ---: | ---: | ---: |");
         foreach (var run in paths.Where(run => run.Path != DirectPath))
         {
-            var direct = paths.First(candidate => candidate.Path == DirectPath && candidate.Sessions == run.Sessions);
+            // Ratios need the direct path measured at the same session count (--paths may leave it out).
+            if (paths.FirstOrDefault(candidate => candidate.Path == DirectPath && candidate.Sessions == run.Sessions) is not { } direct)
+            {
+                continue;
+            }
+
             text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.P50Ms / direct.P50Ms:F2} | {run.CallsPerSecond / direct.CallsPerSecond:F2} |");
         }
 
@@ -45,12 +51,13 @@ internal static class BenchmarkReport
         }
 
         text.AppendLine().AppendLine("### Server memory per open idle session").AppendLine();
-        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 20) |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
+        text.AppendLine("The server in a process of its own; its managed heap after full collections, against its heap before the sessions.").AppendLine();
+        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 20) | opened in |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var result in memory)
         {
             var idle = result.BytesPerDeactivatedSession is { } bytes ? (bytes / 1024).ToString("F1", Invariant) : "n/a (never deactivated)";
-            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F1} | {idle} |");
+            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F1} | {idle} | {result.OpenSeconds:F1} s |");
         }
 
         text.AppendLine().AppendLine(Invariant, $"![p50 latency and throughput by path and sessions]({plotFile})");

@@ -1,14 +1,17 @@
 namespace AsyncMcp.Dapr.Benchmarks;
 
-/// <summary>Percentiles and throughput of one measured run.</summary>
-internal sealed record LatencyStats(string Path, int Sessions, int Calls, double Seconds, double P50Ms, double P90Ms, double P99Ms)
+/// <summary>Percentiles, throughput and cost per call of one measured run.</summary>
+internal sealed record LatencyStats(
+    string Path, int Sessions, int Calls, double Seconds, double P50Ms, double P90Ms, double P99Ms, double CpuMicrosecondsPerCall, double BytesAllocatedPerCall)
 {
     public double CallsPerSecond => Calls / Seconds;
 
-    public static LatencyStats From(string path, int sessions, IReadOnlyList<double> latenciesMs, double seconds)
+    public static LatencyStats From(string path, int sessions, IReadOnlyList<double> latenciesMs, double seconds, CallCost cost)
     {
         var sorted = latenciesMs.Order().ToArray();
-        return new LatencyStats(path, sessions, sorted.Length, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.90), Percentile(sorted, 0.99));
+        var calls = Math.Max(1, sorted.Length);
+        return new LatencyStats(path, sessions, sorted.Length, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.90), Percentile(sorted, 0.99),
+            cost.CpuMicroseconds / calls, (double)cost.BytesAllocated / calls);
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -23,10 +23,17 @@ internal static class PathBenchmark
         {
             await LoopAsync(clients, warmup, record: null);
             var latencies = new List<double>[sessions];
+            // CPU and allocations of the whole process (clients, apps, emulated sidecars): what one call costs, whatever
+            // else the machine is doing.
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var stopwatch = Stopwatch.StartNew();
             await LoopAsync(clients, duration, latencies);
             var seconds = stopwatch.Elapsed.TotalSeconds;
-            return LatencyStats.From(path, sessions, latencies.SelectMany(list => list).ToList(), seconds);
+            var cost = new CallCost(
+                (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds,
+                GC.GetTotalAllocatedBytes(precise: true) - allocated);
+            return LatencyStats.From(path, sessions, latencies.SelectMany(list => list).ToList(), seconds, cost);
         }
         finally
         {

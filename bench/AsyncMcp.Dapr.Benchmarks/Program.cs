@@ -1,10 +1,17 @@
 using System.Globalization;
 using AsyncMcp.Dapr.Benchmarks;
 
+if (args is [SessionServerProcess.ChildArgument, ..])
+{
+    await SessionServerProcess.RunAsync();
+    return;
+}
+
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64]
-//        [--memory 1000,10000 | none] [--hosts in-memory,actors] [--out docs]
+//        [--paths direct,proxy,pubsub,webhook] [--codec 200000 | none] [--memory 1000,10000 | none] [--hosts in-memory,actors] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
+var pathNames = Option("--paths", "direct,proxy,pubsub,webhook").Split(',');
 var memoryCounts = Option("--memory", "1000,10000") is "none" ? [] : Option("--memory", "1000,10000").Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
 var memoryHosts = Option("--hosts", "in-memory,actors").Split(',');
@@ -14,7 +21,8 @@ var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
 var command = "dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- " + string.Join(' ', args);
 
 Console.WriteLine("codec micro-benchmark ...");
-var codec = CodecBenchmark.Run(iterations: 200_000);
+// --codec none leaves it out, e.g. when profiling the paths.
+var codec = Option("--codec", "200000") is "none" ? [] : CodecBenchmark.Run(iterations: int.Parse(Option("--codec", "200000")));
 foreach (var result in codec)
 {
     Console.WriteLine($"  {result.Operation}: {result.NanosecondsPerMessage:F0} ns, {result.BytesAllocatedPerMessage:F0} B allocated, {result.EncodedBytes} B encoded");
@@ -25,18 +33,19 @@ await using (var environment = await BenchEnvironment.StartAsync())
 {
     foreach (var sessions in sessionCounts)
     {
-        foreach (var (path, connect) in new (string, Func<CancellationToken, Task<ModelContextProtocol.Client.McpClient>>)[]
+        foreach (var (name, path, connect) in new (string, string, Func<CancellationToken, Task<ModelContextProtocol.Client.McpClient>>)[]
         {
-            (BenchmarkReport.DirectPath, token => environment.ConnectDirectAsync(null, token)),
-            ("async: proxy → pub/sub → server", token => environment.ConnectProxyAsync(null, token)),
-            ("async: Dapr pub/sub", token => environment.ConnectPubSubAsync(null, token)),
-            ("async: pub/sub + webhook replies", token => environment.ConnectWebhookAsync(null, token)),
-        })
+            ("direct", BenchmarkReport.DirectPath, token => environment.ConnectDirectAsync(null, token)),
+            ("proxy", "async: proxy → pub/sub → server", token => environment.ConnectProxyAsync(null, token)),
+            ("pubsub", "async: Dapr pub/sub", token => environment.ConnectPubSubAsync(null, token)),
+            ("webhook", "async: pub/sub + webhook replies", token => environment.ConnectWebhookAsync(null, token)),
+        }.Where(p => pathNames.Contains(p.Item1)))
         {
             Console.WriteLine($"{path}, {sessions} session(s) ...");
             var run = await PathBenchmark.RunAsync(path, connect, sessions, warmup, duration);
             runs.Add(run);
-            Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s");
+            Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
+                $"{run.CpuMicrosecondsPerCall:F0} µs CPU and {run.BytesAllocatedPerCall / 1024:F1} KB allocated per call");
         }
     }
 }
@@ -46,21 +55,14 @@ foreach (var count in memoryCounts)
 {
     foreach (var actors in memoryHosts.Select(host => host == "actors"))
     {
-        // A fresh server per measurement, so that each counts only its own sessions.
-        var settings = new Dictionary<string, string?> { ["Mcp:PubSub:MaxSessions"] = "100000", ["Mcp:Sessions:Actors"] = actors ? "true" : "false" };
-        await using var environment = await BenchEnvironment.StartAsync(settings, builder =>
-            builder.Services.Configure<Dapr.Actors.Runtime.ActorRuntimeOptions>(runtime =>
-            {
-                runtime.ActorIdleTimeout = TimeSpan.FromSeconds(3);
-                runtime.ActorScanInterval = TimeSpan.FromSeconds(1);
-            }));
-        var host = actors ? "actor sessions" : "in-memory sessions";
-        Console.WriteLine($"memory with {count} idle {host} ...");
+        // A fresh server process per measurement, so that each counts only its own sessions.
+        Console.WriteLine($"memory with {count} idle {(actors ? "actor" : "in-memory")} sessions ...");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        var result = await SessionMemoryBenchmark.RunAsync(environment, host, count, actors ? TimeSpan.FromSeconds(6) : null, timeout.Token);
+        var result = await SessionMemoryBenchmark.RunAsync(actors, count, timeout.Token);
         memory.Add(result);
         Console.WriteLine($"  {result.BytesPerSession / 1024:F1} KB per live session" +
-            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty));
+            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty) +
+            $" (opened in {result.OpenSeconds:F1} s)");
     }
 }
 

@@ -1,125 +1,107 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Wire;
 
 namespace AsyncMcp.Dapr.Benchmarks;
 
 /// <summary>
-/// Server memory per open idle session: sessions are opened by injecting <c>initialize</c> events (no client objects
-/// in this process), and the managed heap with all of them open is compared with the heap before they were opened.
+/// Server memory per open idle session. The server runs in a process of its own (<see cref="SessionServerProcess"/>);
+/// sessions are opened by injecting <c>initialize</c> events into the emulated broker (no client objects anywhere), and
+/// the server's managed heap with all of them open is compared with its heap before they were opened.
 /// </summary>
 internal static class SessionMemoryBenchmark
 {
     /// <param name="Host">Which session host held the sessions.</param>
     /// <param name="Sessions">How many were open.</param>
-    /// <param name="BytesPerSession">Heap per open session while its server is live.</param>
-    /// <param name="BytesPerDeactivatedSession">Heap per session once its actor is deactivated (actors only), which
-    /// includes the emulated sidecar's in-memory copy of the session's state and reminders.</param>
-    public sealed record Result(string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession);
+    /// <param name="BytesPerSession">Server heap per open session while its server is live.</param>
+    /// <param name="BytesPerDeactivatedSession">Server heap per session once its actor is deactivated (actors only);
+    /// the session's state and reminders are then held by the sidecar's state store, outside the server.</param>
+    /// <param name="OpenSeconds">How long opening all the sessions took.</param>
+    public sealed record Result(string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession, double OpenSeconds);
 
-    public static async Task<Result> RunAsync(BenchEnvironment environment, string host, int sessions, TimeSpan? deactivation, CancellationToken cancellationToken)
+    private const string Sink = "memory-bench-replies";
+    public static async Task<Result> RunAsync(bool actors, int sessions, CancellationToken cancellationToken)
     {
-        // Warm up (code, caches, pools) so that the baseline holds everything but the sessions themselves.
-        await OpenAsync(environment, "warmup", 20, cancellationToken);
-        var baseline = Measure(environment);
+        await using var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256 });
+        emulator.AddComponent("pubsub", "pubsub.in-memory");
+        emulator.AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
+        // Long enough that every session is still active when the last one opens (opening 1,000 takes about 6 s here).
+        var actorIdleTimeout = TimeSpan.FromSeconds(5 + (sessions / 100.0));
+        await using var server = await SessionServerProcess.StartAsync(emulator, actors, actorIdleTimeout, cancellationToken);
 
-        await OpenAsync(environment, "measured", sessions, cancellationToken);
-        var open = Measure(environment);
-        double? perDeactivated = null;
-        if (deactivation is { } wait)
+        // Warm up (code, caches, pools) so that the baseline holds everything but the sessions themselves.
+        await OpenAsync(emulator, "warmup", 20, cancellationToken);
+        if (actors)
         {
-            // Actors go idle and the runtime deactivates them: their servers are released, their state stays.
-            await Task.Delay(wait, cancellationToken);
-            await StableHeapAsync(SettledHeap(), cancellationToken);
-            perDeactivated = PerSession(baseline, Measure(environment), sessions);
+            await Task.Delay(actorIdleTimeout + TimeSpan.FromSeconds(2), cancellationToken);
         }
 
-        return new Result(host, sessions, PerSession(baseline, open, sessions), perDeactivated);
+        var baseline = await server.HeapAsync(cancellationToken);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await OpenAsync(emulator, "measured", sessions, cancellationToken);
+        var openSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var open = await server.HeapAsync(cancellationToken);
+        double? perDeactivated = null;
+        if (actors)
+        {
+            // Actors go idle and the runtime deactivates them: their servers are released, their state stays in the store.
+            await Task.Delay(actorIdleTimeout + TimeSpan.FromSeconds(2), cancellationToken);
+            perDeactivated = (double)(await StableHeapAsync(server, cancellationToken) - baseline) / sessions;
+        }
+
+        return new Result(actors ? "actor sessions" : "in-memory sessions", sessions, (double)(open - baseline) / sessions, perDeactivated, openSeconds);
     }
 
-    // The emulator keeps every event it carried: those bytes are the broker's, not the sessions'.
-    private static double PerSession((long Heap, long Recorded) from, (long Heap, long Recorded) to, int sessions) =>
-        (double)((to.Heap - from.Heap) - (to.Recorded - from.Recorded)) / sessions;
-
-    private static (long Heap, long Recorded) Measure(BenchEnvironment environment) => (SettledHeap(), RecordedBytes(environment));
-
-    private static async Task OpenAsync(BenchEnvironment environment, string label, int sessions, CancellationToken cancellationToken)
+    private static async Task OpenAsync(DaprEmulator emulator, string label, int sessions, CancellationToken cancellationToken)
     {
-        var before = environment.Emulator.Published("pubsub", Sink).Count;
+        var before = emulator.Published("pubsub", Sink).Count;
         for (var i = 0; i < sessions; i++)
         {
-            await InjectAsync(environment, Event($"init-{label}-{i}", null, new JsonObject
+            var initialize = new JsonObject
             {
-                ["jsonrpc"] = "2.0",
-                ["id"] = 1,
-                ["method"] = "initialize",
-                ["params"] = new JsonObject
+                ["specversion"] = "1.0",
+                ["id"] = $"init-{label}-{i}",
+                ["source"] = "client",
+                ["type"] = McpCloudEventTypes.Message,
+                [McpCloudEventAttributes.ReplyTo] = $"pubsub://pubsub/{Sink}",
+                [McpCloudEventAttributes.Connection] = "memory-bench",
+                ["datacontenttype"] = "application/json",
+                ["data"] = new JsonObject
                 {
-                    ["protocolVersion"] = "2025-11-25",
-                    ["capabilities"] = new JsonObject(),
-                    ["clientInfo"] = new JsonObject { ["name"] = "memory-bench", ["version"] = "1.0" },
+                    ["jsonrpc"] = "2.0",
+                    ["id"] = 1,
+                    ["method"] = "initialize",
+                    ["params"] = new JsonObject
+                    {
+                        ["protocolVersion"] = "2025-11-25",
+                        ["capabilities"] = new JsonObject(),
+                        ["clientInfo"] = new JsonObject { ["name"] = "memory-bench", ["version"] = "1.0" },
+                    },
                 },
-            }), cancellationToken);
+            };
+            await emulator.InjectAsync("pubsub", "mcp-requests", Encoding.UTF8.GetBytes(initialize.ToJsonString()), ct: cancellationToken);
         }
 
-        while (environment.Emulator.Published("pubsub", Sink).Count < before + sessions)
+        // Every initialize answered: the sessions are open.
+        while (emulator.Published("pubsub", Sink).Count < before + sessions)
         {
             await Task.Delay(50, cancellationToken);
         }
     }
 
-    private const string Sink = "memory-bench-replies";
-
-    private static long RecordedBytes(BenchEnvironment environment) =>
-        environment.Emulator.Published("pubsub", "mcp-requests").Concat(environment.Emulator.Published("pubsub", Sink))
-            .Sum(message => (long)message.Body.Length);
-
-    private static async Task<long> StableHeapAsync(long heap, CancellationToken cancellationToken)
+    // Deactivation runs on the actor runtime's scan: wait until the heap stops shrinking.
+    private static async Task<long> StableHeapAsync(SessionServerProcess server, CancellationToken cancellationToken)
     {
+        var heap = await server.HeapAsync(cancellationToken);
         long previous;
         do
         {
             previous = heap;
             await Task.Delay(1000, cancellationToken);
-            heap = SettledHeap();
+            heap = await server.HeapAsync(cancellationToken);
         }
         while (previous - heap > 64 * 1024);
         return heap;
-    }
-
-    private static long SettledHeap()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private static Task InjectAsync(BenchEnvironment environment, JsonObject cloudEvent, CancellationToken cancellationToken) =>
-        environment.Emulator.InjectAsync("pubsub", "mcp-requests", Encoding.UTF8.GetBytes(cloudEvent.ToJsonString()), ct: cancellationToken);
-
-    private static JsonObject Event(string id, string? sessionId, JsonObject? data)
-    {
-        var cloudEvent = new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["id"] = id,
-            ["source"] = "client",
-            ["type"] = data is null ? McpCloudEventTypes.SessionClose : McpCloudEventTypes.Message,
-            [McpCloudEventAttributes.ReplyTo] = "pubsub://pubsub/memory-bench-replies",
-            [McpCloudEventAttributes.Connection] = "memory-bench",
-        };
-        if (sessionId is not null)
-        {
-            cloudEvent[McpCloudEventAttributes.SessionId] = sessionId;
-        }
-
-        if (data is not null)
-        {
-            cloudEvent["datacontenttype"] = "application/json";
-            cloudEvent["data"] = data;
-        }
-
-        return cloudEvent;
     }
 }

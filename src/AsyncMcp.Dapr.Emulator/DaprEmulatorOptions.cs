@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AsyncMcp.Dapr.Emulator;
 
 /// <summary>
-/// Settings of a <see cref="DaprEmulator"/>: retry policy of subscriptions, delivery concurrency and logging.
+/// Settings of a <see cref="DaprEmulator"/>: retry policy of subscriptions, delivery concurrency, recording and logging.
 /// </summary>
 public sealed class DaprEmulatorOptions
 {
@@ -22,6 +22,12 @@ public sealed class DaprEmulatorOptions
     /// The most deliveries one sidecar has in flight to its app at once. Default 100.
     /// </summary>
     public int MaxConcurrentDeliveriesPerSidecar { get; set; } = 100;
+
+    /// <summary>
+    /// Whether every published message is kept for <see cref="DaprEmulator.Published"/>. Default true; turn it off for
+    /// long or heavy runs such as benchmarks, where the log would grow without bound (daprd keeps nothing).
+    /// </summary>
+    public bool RecordPublished { get; set; } = true;
 
     /// <summary>
     /// Where the emulator writes what it does (one line per delivery outcome). Null: no logging.

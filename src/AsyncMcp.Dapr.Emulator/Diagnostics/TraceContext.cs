@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Diagnostics;
 
 namespace AsyncMcp.Dapr.Emulator.Diagnostics;
 
@@ -13,10 +13,10 @@ internal static class TraceContext
     {
         if (TryParse(incoming, out var traceId, out var flags))
         {
-            return $"00-{traceId}-{NewHex(8)}-{flags}";
+            return $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}";
         }
 
-        return $"00-{NewHex(16)}-{NewHex(8)}-01";
+        return $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
     }
 
     /// <summary>Reads the trace id of a traceparent, or null.</summary>
@@ -44,6 +44,4 @@ internal static class TraceContext
     }
 
     private static bool IsHex(string s) => s.All(Uri.IsHexDigit);
-
-    private static string NewHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 }

@@ -17,12 +17,16 @@ internal sealed class Broker(DeliveryContext context) : IAsyncDisposable
         lock (_gate)
         {
             var key = (message.PubSubName, message.Topic);
-            if (!_log.TryGetValue(key, out var list))
+            if (context.Options.RecordPublished)
             {
-                _log[key] = list = [];
+                if (!_log.TryGetValue(key, out var list))
+                {
+                    _log[key] = list = [];
+                }
+
+                list.Add(message);
             }
 
-            list.Add(message);
             foreach (var group in _groups.Values)
             {
                 if (group.PubSubName == message.PubSubName && group.Topic == message.Topic)

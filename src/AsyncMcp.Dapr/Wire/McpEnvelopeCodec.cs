@@ -1,67 +1,71 @@
+using System.Buffers;
 using System.Net.Mime;
 using System.Text.Json;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
+using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Wire;
 
 /// <summary>
-/// Encodes and decodes <see cref="McpEnvelope"/>s as CloudEvents 1.0 in structured JSON mode, with the CNCF
-/// CloudEvents SDK doing the CloudEvents part and the MCP SDK the JSON-RPC part.
+/// Encodes and decodes <see cref="McpEnvelope"/>s as CloudEvents 1.0 in structured JSON mode. The event is written and
+/// read in one pass with the MCP SDK's JSON options for the JSON-RPC message in <c>data</c>: every message crosses the
+/// codec twice per hop, so it allocates little more than the message itself and the encoded bytes.
 /// </summary>
 internal sealed class McpEnvelopeCodec
 {
     /// <summary>The content type of a structured-mode CloudEvent in JSON.</summary>
     public const string CloudEventContentType = "application/cloudevents+json";
 
-    private static readonly CloudEventAttribute SessionIdAttribute =
-        CloudEventAttribute.CreateExtension(McpCloudEventAttributes.SessionId, CloudEventAttributeType.String);
+    private readonly JsonTypeInfo _messageType = McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
-    private static readonly CloudEventAttribute ReplyToAttribute =
-        CloudEventAttribute.CreateExtension(McpCloudEventAttributes.ReplyTo, CloudEventAttributeType.String);
+    // One writer and buffer per thread, reused: an event is written synchronously, then copied out at its exact size.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
-    private static readonly CloudEventAttribute ConnectionAttribute =
-        CloudEventAttribute.CreateExtension(McpCloudEventAttributes.Connection, CloudEventAttributeType.String);
-
-    private static readonly CloudEventAttribute TraceParentAttribute =
-        CloudEventAttribute.CreateExtension(McpCloudEventAttributes.TraceParent, CloudEventAttributeType.String);
-
-    // Set by daprd on every delivered event; read for metrics only.
-    private const string DaprTopicAttribute = "topic";
-
-    private static readonly CloudEventAttribute[] ExtensionAttributes =
-        [SessionIdAttribute, ReplyToAttribute, ConnectionAttribute, TraceParentAttribute];
-
-    private static readonly ContentType CloudEventJson = new(CloudEventContentType);
-
-    private readonly JsonEventFormatter _formatter = new(McpJsonUtilities.DefaultOptions, default);
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>Encodes an envelope as the UTF-8 bytes of a structured-mode CloudEvent.</summary>
     public ReadOnlyMemory<byte> Encode(McpEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, ExtensionAttributes)
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
-            Id = envelope.Id,
-            Source = new Uri(envelope.Source, UriKind.RelativeOrAbsolute),
-            Type = envelope.Type,
-            Time = DateTimeOffset.UtcNow,
-        };
+            writer.WriteStartObject();
+            writer.WriteString("specversion"u8, "1.0"u8);
+            writer.WriteString("id"u8, envelope.Id);
+            writer.WriteString("source"u8, envelope.Source);
+            writer.WriteString("type"u8, envelope.Type);
+            writer.WriteString("time"u8, DateTimeOffset.UtcNow);
+            WriteIfPresent(writer, McpCloudEventAttributes.SessionId, envelope.SessionId);
+            WriteIfPresent(writer, McpCloudEventAttributes.ReplyTo, envelope.ReplyTo?.ToString());
+            WriteIfPresent(writer, McpCloudEventAttributes.Connection, envelope.Connection);
+            WriteIfPresent(writer, McpCloudEventAttributes.TraceParent, envelope.TraceParent);
+            if (envelope.Message is not null)
+            {
+                writer.WriteString("datacontenttype"u8, MediaTypeNames.Application.Json);
+                writer.WritePropertyName("data"u8);
+                JsonSerializer.Serialize(writer, envelope.Message, _messageType);
+            }
 
-        if (envelope.Message is not null)
-        {
-            cloudEvent.DataContentType = MediaTypeNames.Application.Json;
-            // The formatter serializes the message straight into the event with the MCP SDK's options.
-            cloudEvent.Data = envelope.Message;
+            writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        SetIfPresent(cloudEvent, SessionIdAttribute, envelope.SessionId);
-        SetIfPresent(cloudEvent, ReplyToAttribute, envelope.ReplyTo?.ToString());
-        SetIfPresent(cloudEvent, ConnectionAttribute, envelope.Connection);
-        SetIfPresent(cloudEvent, TraceParentAttribute, envelope.TraceParent);
-        return _formatter.EncodeStructuredModeMessage(cloudEvent, out _);
+        finally
+        {
+            // A buffer grown by one large message is not kept for the thread's lifetime.
+            if (buffer.Capacity > 64 * 1024)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 
     /// <summary>Decodes a delivered structured-mode CloudEvent; never throws for bad input.</summary>
@@ -69,30 +73,22 @@ internal sealed class McpEnvelopeCodec
     /// <param name="maxMessageBytes">The wire limit; larger events are refused (after reading their attributes).</param>
     public DecodeResult Decode(ReadOnlyMemory<byte> body, int maxMessageBytes)
     {
-        CloudEvent cloudEvent;
-        try
+        if (!StructuredCloudEvent.TryRead(body.Span, out var cloudEvent, out var error))
         {
-            cloudEvent = _formatter.DecodeStructuredModeMessage(body, CloudEventJson, ExtensionAttributes);
-        }
-        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
-        {
-            return DecodeResult.Fail(WireError.MalformedCloudEvent, ex.Message);
+            return DecodeResult.Fail(WireError.MalformedCloudEvent, error!);
         }
 
-        var id = cloudEvent.Id!;
-        var source = cloudEvent.Source!.OriginalString;
-        var replyText = cloudEvent[ReplyToAttribute] as string;
-        _ = ReplyAddress.TryParse(replyText, out var replyTo);
+        _ = ReplyAddress.TryParse(cloudEvent.ReplyTo, out var replyTo);
         var partial = new McpEnvelope
         {
-            Id = id,
-            Source = source,
-            Type = cloudEvent.Type!,
-            SessionId = cloudEvent[SessionIdAttribute] as string,
+            Id = cloudEvent.Id,
+            Source = cloudEvent.Source,
+            Type = cloudEvent.Type,
+            SessionId = cloudEvent.SessionId,
             ReplyTo = replyTo,
-            Connection = cloudEvent[ConnectionAttribute] as string,
-            TraceParent = cloudEvent[TraceParentAttribute] as string,
-            Topic = cloudEvent[DaprTopicAttribute] as string,
+            Connection = cloudEvent.Connection,
+            TraceParent = cloudEvent.TraceParent,
+            Topic = cloudEvent.Topic,
         };
 
         if (body.Length > maxMessageBytes + WireLimits.DeliveryOverheadBytes)
@@ -100,9 +96,9 @@ internal sealed class McpEnvelopeCodec
             return DecodeResult.Fail(WireError.TooLarge, $"The event is {body.Length} bytes; the limit is {maxMessageBytes}.", partial);
         }
 
-        if (replyText is not null && replyTo is null)
+        if (cloudEvent.ReplyTo is not null && replyTo is null)
         {
-            return DecodeResult.Fail(WireError.MissingAttribute, $"'{replyText}' is not a valid {McpCloudEventAttributes.ReplyTo}.", partial);
+            return DecodeResult.Fail(WireError.MissingAttribute, $"'{cloudEvent.ReplyTo}' is not a valid {McpCloudEventAttributes.ReplyTo}.", partial);
         }
 
         if (partial.Type == McpCloudEventTypes.SessionClose)
@@ -117,7 +113,7 @@ internal sealed class McpEnvelopeCodec
             return DecodeResult.Fail(WireError.MalformedCloudEvent, $"Unknown event type '{partial.Type}'.", partial);
         }
 
-        if (cloudEvent.Data is not JsonElement data || data.ValueKind != JsonValueKind.Object)
+        if (cloudEvent.DataKind != JsonTokenType.StartObject || !IsJson(cloudEvent.DataContentType))
         {
             return DecodeResult.Fail(WireError.MalformedJsonRpc, "The event data is not a JSON object.", partial);
         }
@@ -125,7 +121,7 @@ internal sealed class McpEnvelopeCodec
         JsonRpcMessage? message;
         try
         {
-            message = data.Deserialize(McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage))) as JsonRpcMessage;
+            message = JsonSerializer.Deserialize(body.Span.Slice(cloudEvent.DataStart, cloudEvent.DataLength), _messageType) as JsonRpcMessage;
         }
         catch (JsonException ex)
         {
@@ -140,11 +136,27 @@ internal sealed class McpEnvelopeCodec
         return DecodeResult.Ok(partial with { Message = message });
     }
 
-    private static void SetIfPresent(CloudEvent cloudEvent, CloudEventAttribute attribute, string? value)
+    // CloudEvents JSON format: data is JSON when datacontenttype is absent or names a JSON media type.
+    private static bool IsJson(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return true;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var parameters = mediaType.IndexOf(';');
+        mediaType = (parameters >= 0 ? mediaType[..parameters] : mediaType).Trim();
+        return mediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void WriteIfPresent(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is not null)
         {
-            cloudEvent[attribute] = value;
+            writer.WriteString(name, value);
         }
     }
 }
