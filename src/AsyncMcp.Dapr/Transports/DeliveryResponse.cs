@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace AsyncMcp.Dapr.Transports;
@@ -25,17 +26,43 @@ internal static class DeliveryResponse
     /// <summary>Reads the request body up to <paramref name="limit"/> bytes; returns <see langword="null"/> beyond it.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // daprd sends a Content-Length: one array of the exact size, the only allocation of the read.
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > limit)
+            if (length > limit)
             {
                 return null;
             }
 
-            buffer.Write(chunk, 0, read);
+            var body = new byte[length];
+            var filled = 0;
+            int read;
+            while (filled < body.Length && (read = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+
+            return body.AsMemory(0, filled);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
