@@ -321,37 +321,10 @@ public sealed class ActorSessionTests : IAsyncLifetime
         return JsonNode.Parse(_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic)[0].Body.Span)!.AsObject();
     }
 
-    private static JsonObject Event(string id, string sessionId, string source) => new()
-    {
-        ["specversion"] = "1.0",
-        ["id"] = id,
-        ["source"] = source,
-        ["type"] = McpCloudEventTypes.Message,
-        ["datacontenttype"] = "application/json",
-        [McpCloudEventAttributes.ReplyTo] = $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}",
-        [McpCloudEventAttributes.SessionId] = sessionId,
-        ["data"] = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 3, ["method"] = "tools/list", ["params"] = new JsonObject() },
-    };
+    private static JsonObject Event(string id, string sessionId, string source) =>
+        ProbeEvents.Message(id, source, $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}",
+            new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 3, ["method"] = "tools/list", ["params"] = new JsonObject() }, sessionId);
 
-    private static JsonObject Initialize(string id) => new()
-    {
-        ["specversion"] = "1.0",
-        ["id"] = id,
-        ["source"] = "client",
-        ["type"] = McpCloudEventTypes.Message,
-        ["datacontenttype"] = "application/json",
-        [McpCloudEventAttributes.ReplyTo] = $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}",
-        ["data"] = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = 1,
-            ["method"] = "initialize",
-            ["params"] = new JsonObject
-            {
-                ["protocolVersion"] = "2025-11-25",
-                ["capabilities"] = new JsonObject(),
-                ["clientInfo"] = new JsonObject { ["name"] = "burst", ["version"] = "1.0" },
-            },
-        },
-    };
+    private static JsonObject Initialize(string id) =>
+        ProbeEvents.Message(id, "client", $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}", ProbeEvents.Initialize("burst"));
 }

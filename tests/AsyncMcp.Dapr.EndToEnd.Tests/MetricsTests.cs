@@ -104,18 +104,8 @@ public sealed class MetricsTests : IAsyncLifetime
         _harness.Client.App.Services.GetRequiredService<DaprClient>().PublishByteEventAsync(
             DaprMcpHarness.PubSub, _requests, Encoding.UTF8.GetBytes(cloudEvent.ToJsonString()), McpEnvelopeCodec.CloudEventContentType, cancellationToken: Timeout);
 
-    private JsonObject Event(string id, JsonObject data) => new()
-    {
-        ["specversion"] = "1.0",
-        ["id"] = id,
-        ["source"] = "client",
-        ["type"] = McpCloudEventTypes.Message,
-        ["datacontenttype"] = "application/json",
-        [McpCloudEventAttributes.ReplyTo] = $"pubsub://{DaprMcpHarness.PubSub}/{_replies}",
-        [McpCloudEventAttributes.Connection] = "metrics-probe",
-        [McpCloudEventAttributes.SessionId] = "a-session",
-        ["data"] = data,
-    };
+    private JsonObject Event(string id, JsonObject data) =>
+        ProbeEvents.Message(id, "client", $"pubsub://{DaprMcpHarness.PubSub}/{_replies}", data, sessionId: "a-session", connection: "metrics-probe");
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

@@ -1,34 +1,38 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using AsyncMcp.Dapr.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
-/// <summary>One MCP request is one trace across every hop: client, publish, delivery, session, tool, reply.</summary>
+/// <summary>
+/// One MCP request is one trace across every hop: client, publish, delivery, session, tool, reply. Collected by the
+/// OpenTelemetry SDK's in-memory exporter with the sources the docs tell users to add.
+/// </summary>
 public sealed class TracingTests : IAsyncLifetime
 {
     private static readonly ActivitySource TestSource = new("AsyncMcp.Dapr.EndToEnd.Tests");
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private ActivityListener _listener = null!;
+    private readonly ExportedSpans _exported = new();
+    private TracerProvider _tracing = null!;
     private DaprMcpHarness _harness = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is McpDaprTelemetry.ActivitySourceName or "Experimental.ModelContextProtocol" or "AsyncMcp.Dapr.EndToEnd.Tests",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(_listener);
+        _tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(McpDaprTelemetry.ActivitySourceName, "Experimental.ModelContextProtocol", TestSource.Name)
+            .SetSampler(new AlwaysOnSampler())
+            .AddInMemoryExporter(_exported)
+            .Build()!;
         _harness = await DaprMcpHarness.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _harness.DisposeAsync();
-        _listener.Dispose();
+        _tracing.Dispose();
     }
+
+    private List<Activity> Exported(ActivityTraceId traceId) => _exported.Snapshot().Where(span => span.TraceId == traceId).ToList();
 
     [Theory]
     [InlineData(null)]
@@ -50,7 +54,7 @@ public sealed class TracingTests : IAsyncLifetime
         while (!trace.Any(span => span.DisplayName == "process response" && span.Kind == ActivityKind.Consumer))
         {
             await Task.Delay(20, timeout);
-            trace = _spans.Where(span => span.TraceId == traceId).ToList();
+            trace = Exported(traceId);
         }
 
         var names = trace.Select(span => (span.DisplayName, span.Kind)).ToList();

@@ -96,26 +96,6 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Empty(_harness.Gate!.Deliveries);
     }
 
-    private static JsonObject Event(string id, string replyTo) => new()
-    {
-        ["specversion"] = "1.0",
-        ["id"] = id,
-        ["source"] = "probe",
-        ["type"] = McpCloudEventTypes.Message,
-        ["datacontenttype"] = "application/json",
-        [McpCloudEventAttributes.ReplyTo] = replyTo,
-        [McpCloudEventAttributes.Connection] = "probe-connection",
-        ["data"] = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = 1,
-            ["method"] = "initialize",
-            ["params"] = new JsonObject
-            {
-                ["protocolVersion"] = "2025-11-25",
-                ["capabilities"] = new JsonObject(),
-                ["clientInfo"] = new JsonObject { ["name"] = "probe", ["version"] = "1" },
-            },
-        },
-    };
+    private static JsonObject Event(string id, string replyTo) =>
+        ProbeEvents.Message(id, "probe", replyTo, ProbeEvents.Initialize("probe"), connection: "probe-connection");
 }

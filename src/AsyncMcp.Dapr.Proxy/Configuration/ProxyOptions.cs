@@ -44,6 +44,13 @@ public sealed class ProxyOptions
     /// <summary>The largest POST body the front accepts, in bytes. Default: the wire limit of one message.</summary>
     public int MaxRequestBodyBytes { get; set; } = WireLimits.DefaultMaxMessageBytes;
 
+    /// <summary>
+    /// How many backend connections for sessionless (2026-07-28) requests are kept for reuse once their request is
+    /// answered. Each is a lane the server keeps (about 16 KB there) until its idle timeout; too few, and every request
+    /// above that concurrency opens and closes a connection. Default: 64.
+    /// </summary>
+    public int MaxIdleBackendConnections { get; set; } = 64;
+
     /// <summary>The transport behind the proxy. Default: <see cref="ProxyBackend.PubSub"/>.</summary>
     public ProxyBackend Backend { get; set; } = ProxyBackend.PubSub;
 

@@ -23,6 +23,11 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             failures.Add($"{nameof(ProxyOptions.Path)} must start with '/'; it is '{options.Path}'.");
         }
 
+        if (options.MaxIdleBackendConnections < 0)
+        {
+            failures.Add($"{nameof(ProxyOptions.MaxIdleBackendConnections)} must be 0 or more; it is {options.MaxIdleBackendConnections}.");
+        }
+
         if (options.MaxSessions < 1)
         {
             failures.Add($"{nameof(ProxyOptions.MaxSessions)} must be at least 1; it is {options.MaxSessions}.");

@@ -12,9 +12,6 @@ namespace AsyncMcp.Dapr.Proxy.Front;
 /// </summary>
 internal sealed class SessionlessChannelPool(IBackendConnector connector, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
-    // Each idle connection is a lane the server keeps until its idle timeout: keep only a few.
-    private const int MaxIdle = 16;
-
     private readonly ConcurrentBag<ProxyChannel> _idle = [];
 
     public async Task<ProxyChannel> RentAsync(CancellationToken cancellationToken) =>
@@ -24,7 +21,8 @@ internal sealed class SessionlessChannelPool(IBackendConnector connector, IOptio
 
     public async Task ReturnAsync(ProxyChannel channel)
     {
-        if (channel.InFlight == 0 && _idle.Count < MaxIdle)
+        // Each idle connection is a lane the server keeps until its idle timeout: keep as many as the options say.
+        if (channel.InFlight == 0 && _idle.Count < options.Value.MaxIdleBackendConnections)
         {
             _idle.Add(channel);
             return;
