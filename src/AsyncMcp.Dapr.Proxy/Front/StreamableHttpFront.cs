@@ -90,17 +90,8 @@ internal sealed class StreamableHttpFront(
 
     public async Task HandleGetAsync(HttpContext context)
     {
-        var version = context.Request.Headers[ProtocolVersionHeader].ToString();
-        if (!await CheckVersionHeaderAsync(context, version))
+        if (!await AcceptsSessionMethodAsync(context, "has no GET stream"))
         {
-            return;
-        }
-
-        if (ProtocolVersions.IsSessionless(version))
-        {
-            context.Response.Headers.Allow = HttpMethods.Post;
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
-                $"Method Not Allowed: protocol {version} has no GET stream.");
             return;
         }
 
@@ -136,17 +127,8 @@ internal sealed class StreamableHttpFront(
 
     public async Task HandleDeleteAsync(HttpContext context)
     {
-        var version = context.Request.Headers[ProtocolVersionHeader].ToString();
-        if (!await CheckVersionHeaderAsync(context, version))
+        if (!await AcceptsSessionMethodAsync(context, "has no sessions to end"))
         {
-            return;
-        }
-
-        if (ProtocolVersions.IsSessionless(version))
-        {
-            context.Response.Headers.Allow = HttpMethods.Post;
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
-                $"Method Not Allowed: protocol {version} has no sessions to end.");
             return;
         }
 
@@ -156,6 +138,26 @@ internal sealed class StreamableHttpFront(
             sessions.Close(session.Id, "ended by the client (DELETE)");
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
+    }
+
+    // GET and DELETE exist only for sessions (2025-11-25): refused with 405 under the sessionless protocol.
+    private static async Task<bool> AcceptsSessionMethodAsync(HttpContext context, string sessionlessRefusal)
+    {
+        var version = context.Request.Headers[ProtocolVersionHeader].ToString();
+        if (!await CheckVersionHeaderAsync(context, version))
+        {
+            return false;
+        }
+
+        if (ProtocolVersions.IsSessionless(version))
+        {
+            context.Response.Headers.Allow = HttpMethods.Post;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
+                $"Method Not Allowed: protocol {version} {sessionlessRefusal}.");
+            return false;
+        }
+
+        return true;
     }
 
     private async Task HandleSessionlessPostAsync(HttpContext context, JsonRpcMessage message, string version, RequestId requestId)
