@@ -200,4 +200,20 @@ public sealed class FrontBadInputTests : IAsyncLifetime
         using var accepted = await _http.SendAsync(withToken, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
+
+    [Theory]
+    [InlineData("GET", "has no GET stream")]
+    [InlineData("DELETE", "has no sessions to end")]
+    public async Task Get_and_delete_under_the_sessionless_protocol_are_405_with_allow_post(string method, string reason)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), _harness.Endpoint);
+        request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+
+        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
 }
