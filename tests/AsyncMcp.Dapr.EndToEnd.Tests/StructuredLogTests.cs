@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Server;
 
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
@@ -50,7 +52,7 @@ public sealed partial class StructuredLogTests : IAsyncLifetime
         Assert.Equal(protocolVersion is null, sessionId is null);
 
         _logs.Recording = true;
-        await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "logged" }, cancellationToken: Timeout);
+        await client.CallToolAsync(LoggingTool, new Dictionary<string, object?> { ["text"] = "logged" }, cancellationToken: Timeout);
         await client.DisposeAsync();
 
         // The server logs its publish of the answer after the client may have it, and the session ends after the close event.
@@ -66,6 +68,9 @@ public sealed partial class StructuredLogTests : IAsyncLifetime
         {
             TestContext.Current.TestOutputHelper?.WriteLine(line.ToString());
         }
+
+        // The tool's own line, written by user code that knows nothing of Dapr, carries the ids through the scope.
+        Assert.Contains(lines, line => line.Category == ToolCategory && line.Text == "echoing logged");
 
         // Recorded at debug level on both sides: the client's publish of the call and the server's receipt of it.
         Assert.Contains(lines, line => line.EventId.Id == 1015 && line.Level == LogLevel.Debug && line.Category.Contains("PubSubClientSessionTransport", StringComparison.Ordinal));
@@ -89,7 +94,22 @@ public sealed partial class StructuredLogTests : IAsyncLifetime
         }
     }
 
-    private void Record(WebApplicationBuilder builder) => _logs.AddTo(builder);
+    private const string LoggingTool = "echo_logged";
+    private const string ToolCategory = "AsyncMcp.Dapr.EndToEnd.Tests.Tool";
+
+    private void Record(WebApplicationBuilder builder)
+    {
+        _logs.AddTo(builder);
+        builder.Services.AddSingleton(McpServerTool.Create(
+            (string text, McpServer server) =>
+            {
+#pragma warning disable CA1848, CA2254 // a tool as a user writes it
+                server.Services!.GetRequiredService<ILoggerFactory>().CreateLogger(ToolCategory).LogInformation("echoing " + text);
+#pragma warning restore CA1848, CA2254
+                return text;
+            },
+            new McpServerToolCreateOptions { Name = LoggingTool }));
+    }
 
     // The ids of the CloudEvents on every topic: requests, replies, and (with webhooks) what the sidecar sent on.
     private HashSet<string> EventIdsOnTheBroker()

@@ -89,7 +89,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         Log.SessionOpened(_logger, SessionId, delivery.Source, delivery.EventId);
 
         var live = await EnsureLiveAsync(record, replay: false, delivery.EventId);
-        await live.Transport.DeliverAsync(initialize, CancellationToken.None);
+        await live.Transport.DeliverAsync(InHandlerContext(initialize, delivery.EventId), CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
@@ -135,7 +135,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             await RegisterReminderAsync(InFlightReminder, null, _sessionOptions.InFlightCheckInterval, _sessionOptions.InFlightCheckInterval);
         }
 
-        await live.Transport.DeliverAsync(message, CancellationToken.None);
+        await live.Transport.DeliverAsync(InHandlerContext(message, delivery.EventId), CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
@@ -342,6 +342,14 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
                 ActorSessionLog.CompletionFailed(_logger, ex, requestId, SessionId, answerId);
             }
         });
+    }
+
+    // The server's handlers then log with the message's ids and join its trace, outside the actor call's context.
+    private JsonRpcMessage InHandlerContext(JsonRpcMessage message, string eventId)
+    {
+        MessageIds.Set(message, eventId);
+        message.Context!.ExecutionContext = HandlerContext.Create(_logger, eventId, SessionId);
+        return message;
     }
 
     private void Remember(SessionRecord record, string eventId)
