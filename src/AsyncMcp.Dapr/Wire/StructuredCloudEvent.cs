@@ -9,7 +9,10 @@ namespace AsyncMcp.Dapr.Wire;
 /// </summary>
 internal readonly record struct StructuredCloudEvent
 {
-    // The attributes read, in the order of the switch in TryReadCore.
+    private const int SpecVersionIndex = 0, IdIndex = 1, SourceIndex = 2, TypeIndex = 3, DataContentTypeIndex = 4,
+        SessionIdIndex = 5, ReplyToIndex = 6, ConnectionIndex = 7, TraceParentIndex = 8, TopicIndex = 9, AttributeCount = 10;
+
+    // The attributes read, at the indexes above.
     private static readonly byte[][] Attributes =
     [
         "specversion"u8.ToArray(), "id"u8.ToArray(), "source"u8.ToArray(), "type"u8.ToArray(), "datacontenttype"u8.ToArray(),
@@ -74,17 +77,20 @@ internal readonly record struct StructuredCloudEvent
             return false;
         }
 
-        string? specVersion = null, id = null, source = null, type = null;
-        var read = new StructuredCloudEvent();
+        // One value per entry of Attributes, in its order, on the stack; the event is built once at the end.
+        var values = new AttributeValues();
+        var dataKind = JsonTokenType.None;
+        int dataStart = 0, dataLength = 0;
+        var hasBinaryData = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("data"u8))
             {
                 reader.Read();
-                var start = (int)reader.TokenStartIndex;
-                var kind = reader.TokenType;
+                dataStart = (int)reader.TokenStartIndex;
+                dataKind = reader.TokenType;
                 reader.Skip();
-                read = read with { DataKind = kind, DataStart = start, DataLength = (int)reader.BytesConsumed - start };
+                dataLength = (int)reader.BytesConsumed - dataStart;
                 continue;
             }
 
@@ -92,7 +98,7 @@ internal readonly record struct StructuredCloudEvent
             {
                 reader.Read();
                 reader.Skip();
-                read = read with { HasBinaryData = true };
+                hasBinaryData = true;
                 continue;
             }
 
@@ -105,25 +111,12 @@ internal readonly record struct StructuredCloudEvent
                 continue;
             }
 
-            var value = reader.TokenType switch
+            values[attribute] = reader.TokenType switch
             {
                 JsonTokenType.String => reader.GetString(),
                 JsonTokenType.Null => null, // JSON null means absent (CloudEvents JSON format).
                 _ => throw new JsonException($"The attribute '{Encoding.UTF8.GetString(Attributes[attribute])}' must be a string."),
             };
-            switch (attribute)
-            {
-                case 0: specVersion = value; break;
-                case 1: id = value; break;
-                case 2: source = value; break;
-                case 3: type = value; break;
-                case 4: read = read with { DataContentType = value }; break;
-                case 5: read = read with { SessionId = value }; break;
-                case 6: read = read with { ReplyTo = value }; break;
-                case 7: read = read with { Connection = value }; break;
-                case 8: read = read with { TraceParent = value }; break;
-                default: read = read with { Topic = value }; break;
-            }
         }
 
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -132,13 +125,29 @@ internal readonly record struct StructuredCloudEvent
             return false;
         }
 
+        var (specVersion, id, source, type) = (values[SpecVersionIndex], values[IdIndex], values[SourceIndex], values[TypeIndex]);
         error = specVersion != "1.0" ? $"The specversion is '{specVersion}'; only 1.0 is understood."
             : string.IsNullOrEmpty(id) ? "The event has no id."
             : string.IsNullOrEmpty(source) ? "The event has no source."
             : string.IsNullOrEmpty(type) ? "The event has no type."
-            : read.DataKind != JsonTokenType.None && read.HasBinaryData ? "The event has both data and data_base64."
+            : dataKind != JsonTokenType.None && hasBinaryData ? "The event has both data and data_base64."
             : null;
-        cloudEvent = read with { Id = id!, Source = source!, Type = type! };
+        cloudEvent = new StructuredCloudEvent
+        {
+            Id = id!,
+            Source = source!,
+            Type = type!,
+            DataContentType = values[DataContentTypeIndex],
+            SessionId = values[SessionIdIndex],
+            ReplyTo = values[ReplyToIndex],
+            Connection = values[ConnectionIndex],
+            TraceParent = values[TraceParentIndex],
+            Topic = values[TopicIndex],
+            DataKind = dataKind,
+            DataStart = dataStart,
+            DataLength = dataLength,
+            HasBinaryData = hasBinaryData,
+        };
         return error is null;
     }
 
@@ -153,5 +162,11 @@ internal readonly record struct StructuredCloudEvent
         }
 
         return -1;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(AttributeCount)]
+    private struct AttributeValues
+    {
+        private string? _first;
     }
 }
