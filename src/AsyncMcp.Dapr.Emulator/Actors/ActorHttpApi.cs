@@ -23,28 +23,28 @@ internal static class ActorHttpApi
             (HttpContext c) => HttpErrors.Handle(c, () => InvokeAsync(c, api, system)));
         endpoints.MapGet(Prefix + "/state/{key}", (HttpContext c) => HttpErrors.Handle(c, () => GetStateAsync(c, system, sidecar())));
         endpoints.MapMethods(Prefix + "/state", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, () => TransactAsync(c, system, sidecar())));
-        endpoints.MapMethods(Prefix + "/reminders/{name}", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, async () =>
-        {
-            using var body = await ReadJsonAsync(c).ConfigureAwait(false);
-            system.RegisterReminder(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"), body.RootElement);
-            c.Response.StatusCode = 204;
-        }));
-        endpoints.MapDelete(Prefix + "/reminders/{name}", (HttpContext c) => HttpErrors.Handle(c, () =>
-        {
-            system.UnregisterReminder(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"));
-            c.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        }));
+        MapSchedule(endpoints, api.AppId, "reminders", system.RegisterReminder, system.UnregisterReminder);
         endpoints.MapGet(Prefix + "/reminders/{name}", (HttpContext c) => HttpErrors.Handle(c, () => GetReminderAsync(c, api, system)));
-        endpoints.MapMethods(Prefix + "/timers/{name}", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, async () =>
+        MapSchedule(endpoints, api.AppId, "timers", system.RegisterTimer, system.UnregisterTimer);
+    }
+
+    // Reminders and timers share one shape: PUT/POST registers from the JSON body, DELETE unregisters; both answer 204.
+    private static void MapSchedule(
+        IEndpointRouteBuilder endpoints,
+        string appId,
+        string kind,
+        Action<string, string, string, string, JsonElement> register,
+        Action<string, string, string, string> unregister)
+    {
+        endpoints.MapMethods($"{Prefix}/{kind}/{{name}}", ["POST", "PUT"], (HttpContext c) => HttpErrors.Handle(c, async () =>
         {
             using var body = await ReadJsonAsync(c).ConfigureAwait(false);
-            system.RegisterTimer(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"), body.RootElement);
+            register(appId, Route(c, "type"), Route(c, "id"), Route(c, "name"), body.RootElement);
             c.Response.StatusCode = 204;
         }));
-        endpoints.MapDelete(Prefix + "/timers/{name}", (HttpContext c) => HttpErrors.Handle(c, () =>
+        endpoints.MapDelete($"{Prefix}/{kind}/{{name}}", (HttpContext c) => HttpErrors.Handle(c, () =>
         {
-            system.UnregisterTimer(api.AppId, Route(c, "type"), Route(c, "id"), Route(c, "name"));
+            unregister(appId, Route(c, "type"), Route(c, "id"), Route(c, "name"));
             c.Response.StatusCode = 204;
             return Task.CompletedTask;
         }));
