@@ -15,9 +15,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 {
     private readonly List<EmulatedApp> _apps = [];
 
-    private BenchEnvironment(DaprEmulator emulator) => Emulator = emulator;
+    private readonly DaprEmulator _emulator;
 
-    public DaprEmulator Emulator { get; }
+    private BenchEnvironment(DaprEmulator emulator) => _emulator = emulator;
 
     public Uri DirectEndpoint { get; private set; } = null!;
 
@@ -26,15 +26,10 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>A client app whose replies come back by signed webhook through a Dapr HTTP output binding.</summary>
     public PubSubClientTransport WebhookTransport { get; private set; } = null!;
 
-    public WebApplication Server => _apps[0].App;
-
     /// <summary>The proxy's MCP endpoint: standard Streamable HTTP in front, Dapr pub/sub behind.</summary>
     public Uri ProxyEndpoint { get; private set; } = null!;
 
-    /// <param name="serverSettings">Configuration of the server app.</param>
-    /// <param name="configureServer">Changes to the server's builder, e.g. actor runtime timings.</param>
-    public static async Task<BenchEnvironment> StartAsync(
-        IDictionary<string, string?>? serverSettings = null, Action<WebApplicationBuilder>? configureServer = null)
+    public static async Task<BenchEnvironment> StartAsync()
     {
         // Nothing is recorded: daprd keeps no copy of what it carries, and a growing log would tax the collector.
         var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256, RecordPublished = false });
@@ -51,8 +46,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         var environment = new BenchEnvironment(emulator);
 
         // The sample server serves the same tools on its Streamable HTTP door at /mcp.
-        var settings = new Dictionary<string, string?>(serverSettings ?? new Dictionary<string, string?>()) { ["Mcp:Webhooks:SecretStore"] = "secretstore" };
-        var server = await environment.StartAsync("server", ServerApp.Build, settings, configure: configureServer);
+        var server = await environment.StartAsync("server", ServerApp.Build, new Dictionary<string, string?> { ["Mcp:Webhooks:SecretStore"] = "secretstore" });
         environment.DirectEndpoint = new Uri(server.Address, "/mcp");
 
         var client = await environment.StartAsync("client", ClientApp.Build, null);
@@ -108,15 +102,14 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             await app.DisposeAsync();
         }
 
-        await Emulator.DisposeAsync();
+        await _emulator.DisposeAsync();
     }
 
     private async Task<EmulatedApp> StartAsync(
         string appId,
         Func<string[], Action<WebApplicationBuilder>, WebApplication> build,
         IDictionary<string, string?>? settings,
-        string url = "http://127.0.0.1:0",
-        Action<WebApplicationBuilder>? configure = null)
+        string url = "http://127.0.0.1:0")
     {
         var configuration = new Dictionary<string, string?> { ["Mcp:PubSub:AppId"] = appId };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -124,11 +117,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var app = await Emulator.StartAppAsync(appId, build, configuration, url, builder =>
-        {
-            builder.Logging.ClearProviders();
-            configure?.Invoke(builder);
-        });
+        var app = await _emulator.StartAppAsync(appId, build, configuration, url, builder => builder.Logging.ClearProviders());
         _apps.Add(app);
         return app;
     }

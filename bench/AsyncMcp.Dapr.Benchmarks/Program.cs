@@ -12,7 +12,8 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
 var pathNames = Option("--paths", "direct,proxy,pubsub,webhook").Split(',');
-var memoryCounts = Option("--memory", "1000,10000") is "none" ? [] : Option("--memory", "1000,10000").Split(',').Select(int.Parse).ToArray();
+var memoryOption = Option("--memory", "1000,10000");
+var memoryCounts = memoryOption is "none" ? [] : memoryOption.Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
 var memoryHosts = Option("--hosts", "in-memory,actors").Split(',');
 var output = Path.Combine(RepositoryRoot(), Option("--out", "docs"));
@@ -21,7 +22,8 @@ var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
 var command = "dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- " + string.Join(' ', args);
 
 // --codec none leaves the codec micro-benchmark out, e.g. when profiling the paths.
-var codecIterations = Option("--codec", "200000") is "none" ? 0 : int.Parse(Option("--codec", "200000"));
+var codecOption = Option("--codec", "200000");
+var codecIterations = codecOption is "none" ? 0 : int.Parse(codecOption);
 Console.WriteLine(codecIterations > 0 ? "codec micro-benchmark ..." : "codec micro-benchmark left out");
 var codec = codecIterations > 0 ? CodecBenchmark.Run(codecIterations) : [];
 foreach (var result in codec)
