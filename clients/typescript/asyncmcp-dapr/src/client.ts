@@ -112,12 +112,18 @@ export class DaprClientTransport implements Transport {
   /** The opaque id the server echoes on everything it sends for this connection. */
   readonly connection = newConnectionId();
   sessionId?: string | undefined;
+  /** The protocol version the server answered `initialize` with (set by the SDK's `Client`). */
+  protocolVersion?: string | undefined;
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
   onmessage?: (<T extends JSONRPCMessage>(message: T) => void) | undefined;
   #state: "new" | "open" | "closed" = "new";
 
   constructor(private readonly router: DaprReplyRouter) {}
+
+  setProtocolVersion(version: string): void {
+    this.protocolVersion = version;
+  }
 
   async start(): Promise<void> {
     if (this.#state !== "new") throw new Error("The transport was already started; create one per client.");
