@@ -77,6 +77,28 @@ internal sealed class NodeApp : IAsyncDisposable
         return next;
     }
 
+    /// <summary>The next reported event named <paramref name="name"/>, skipping the others.</summary>
+    public async Task<JsonElement> WaitForAsync(string name, TimeSpan? timeout = null)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            while (true)
+            {
+                var next = await _events.Reader.ReadAsync(cts.Token);
+                if (next.GetProperty("event").GetString() == name)
+                {
+                    return next;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            throw new Xunit.Sdk.XunitException($"The Node program did not report '{name}' ({ex.GetType().Name}).\n{Log}");
+        }
+    }
+
     /// <summary>Writes a line to the program's stdin.</summary>
     public async Task SendLineAsync(string line)
     {
