@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.EndToEnd.Tests;
+using AsyncMcp.Dapr.Proxy.Tests;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -45,7 +46,9 @@ public sealed class CSharpClientTests : IAsyncLifetime
         var slow = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 },
             new SynchronousProgress(progress), cancellationToken: ct);
         Assert.Equal("job done after 3 steps", Text(slow));
-        Assert.Equal([1f, 2f, 3f], progress.Select(p => p.Progress));
+        // The SDK runs progress handlers concurrently: reports may follow the result, and each other, out of order.
+        var reported = await Eventually.ValueAsync(() => Snapshot(progress), p => p.Count == 3, ct);
+        Assert.Equal([1f, 2f, 3f], reported.Select(p => p.Progress).Order());
 
         // A tool that throws, and an unknown tool, are tool errors (isError) in the TypeScript SDK; a method the
         // server does not serve is a JSON-RPC error.
@@ -115,9 +118,17 @@ public sealed class CSharpClientTests : IAsyncLifetime
         Assert.False(probe.TryGetProperty("mcpsessionid", out _));
     }
 
+    private static List<ProgressNotificationValue> Snapshot(List<ProgressNotificationValue> list)
+    {
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
+
     private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 
-    /// <summary>Reports on the caller's thread, so that the list is complete when the call returns.</summary>
+    /// <summary>Reports as soon as the SDK does (no synchronization context), into a list or a callback.</summary>
     private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
     {
         public SynchronousProgress(List<ProgressNotificationValue> list)
