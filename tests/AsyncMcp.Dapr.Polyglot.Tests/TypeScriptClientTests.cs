@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.EndToEnd.Tests;
+using AsyncMcp.Dapr.Proxy.Tests;
 
 namespace AsyncMcp.Dapr.Polyglot.Tests;
 
@@ -87,6 +88,46 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
         var close = sent[^1];
         Assert.Equal("io.asyncmcp.session.close.v1", close.GetProperty("type").GetString());
         Assert.False(close.TryGetProperty("data", out _));
+    }
+
+    [Theory]
+    [InlineData("not JSON", "{not json")]
+    [InlineData("no id", """{"specversion":"1.0","source":"server","type":"io.asyncmcp.jsonrpc.v1","mcpconnection":"x","data":{"jsonrpc":"2.0","method":"notifications/progress"}}""")]
+    [InlineData("an unknown connection", """{"specversion":"1.0","id":"e1","source":"server","type":"io.asyncmcp.jsonrpc.v1","mcpconnection":"not-open-here","data":{"jsonrpc":"2.0","id":1,"result":{}}}""")]
+    [InlineData("no connection", """{"specversion":"1.0","id":"e2","source":"server","type":"io.asyncmcp.jsonrpc.v1","data":{"jsonrpc":"2.0","id":1,"result":{}}}""")]
+    [InlineData("a close event", """{"specversion":"1.0","id":"e3","source":"server","type":"io.asyncmcp.session.close.v1","mcpsessionid":"s","mcpreplyto":"pubsub://pubsub/x"}""")]
+    [InlineData("data that is not JSON-RPC", """{"specversion":"1.0","id":"e4","source":"server","type":"io.asyncmcp.jsonrpc.v1","mcpconnection":"x","data":{"hello":1}}""")]
+    public async Task The_typescript_client_reply_endpoint_drops_what_it_can_never_process(string what, string body)
+    {
+        await using var node = NodeApp.Start("ts-client.mjs", new Dictionary<string, string>
+        {
+            ["APP_ID"] = "ts-client",
+            ["DAPR_HTTP_ENDPOINT"] = _sidecar.HttpEndpoint.ToString(),
+        });
+        var port = (await node.NextAsync("listening")).GetProperty("port").GetInt32();
+        using var http = new HttpClient();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents+json");
+        using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/mcp/pubsub/replies"), content, TestContext.Current.CancellationToken);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.True(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken) == """{"status":"DROP"}""", what);
+    }
+
+    [Fact]
+    public async Task The_typescript_client_reply_endpoint_drops_an_oversized_event_unread()
+    {
+        await using var node = NodeApp.Start("ts-client.mjs", new Dictionary<string, string>
+        {
+            ["APP_ID"] = "ts-client",
+            ["DAPR_HTTP_ENDPOINT"] = _sidecar.HttpEndpoint.ToString(),
+        });
+        var port = (await node.NextAsync("listening")).GetProperty("port").GetInt32();
+        using var http = new HttpClient();
+        var body = new string(' ', (256 * 1024) + 1) + "{}";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents+json");
+        using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/mcp/pubsub/replies"), content, TestContext.Current.CancellationToken);
+        Assert.Equal("""{"status":"DROP"}""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        const string logged = "dropped a reply larger than 262144 bytes, unread";
+        Assert.Contains(logged, await Eventually.ValueAsync(() => node.Log, l => l.Contains(logged, StringComparison.Ordinal), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     private async Task<NodeApp> StartClientAsync()
