@@ -25,6 +25,26 @@ export class DaprPublisher {
     this.endpoint = daprHttpEndpoint(endpoint);
   }
 
+  /**
+   * Resolves once the sidecar reports itself healthy (`GET /v1.0/healthz` answers 204), which daprd does only after
+   * it has read the app's subscriptions: publish before that and a reply may come back before anyone listens.
+   */
+  async waitForSidecar(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const response = await this.fetchImpl(`${this.endpoint}/v1.0/healthz`);
+        await response.body?.cancel();
+        if (response.status === 204) return;
+      } catch {
+        // Not up yet.
+      }
+
+      if (Date.now() > deadline) throw new DaprPublishError(`The Dapr sidecar at ${this.endpoint} was not healthy within ${timeoutMs} ms.`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   async publish(pubsubName: string, topic: string, cloudEvent: Uint8Array, traceParent?: string): Promise<void> {
     const url = `${this.endpoint}/v1.0/publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`;
     const headers: Record<string, string> = { "content-type": CLOUD_EVENT_CONTENT_TYPE };
