@@ -26,8 +26,9 @@ export class DaprPublisher {
   }
 
   /**
-   * Resolves once the sidecar reports itself healthy (`GET /v1.0/healthz` answers 204), which daprd does only after
-   * it has read the app's subscriptions: publish before that and a reply may come back before anyone listens.
+   * Resolves once the sidecar reports itself healthy (`GET /v1.0/healthz` answers 204), which daprd does when it has
+   * finished starting, after it found the app listening: a client that publishes earlier may get its reply before
+   * the sidecar subscribed the reply topic.
    */
   async waitForSidecar(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
