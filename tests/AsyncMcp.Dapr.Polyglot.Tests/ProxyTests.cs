@@ -2,8 +2,8 @@ using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.EndToEnd.Tests;
 using AsyncMcp.Dapr.Proxy;
 using AsyncMcp.Dapr.Proxy.Tests;
-using ModelContextProtocol.Client;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Polyglot.Tests;
