@@ -42,13 +42,10 @@ public sealed class CSharpClientTests : IAsyncLifetime
         var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "hello from C#" }, cancellationToken: ct);
         Assert.Equal("hello from C#", Text(echo));
 
-        var progress = new List<ProgressNotificationValue>();
-        var slow = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 },
-            new SynchronousProgress(progress), cancellationToken: ct);
+        var progress = new ProgressLog();
+        var slow = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 }, progress, cancellationToken: ct);
         Assert.Equal("job done after 3 steps", Text(slow));
-        // The SDK runs progress handlers concurrently: reports may follow the result, and each other, out of order.
-        var reported = await Eventually.ValueAsync(() => Snapshot(progress), p => p.Count == 3, ct);
-        Assert.Equal([1f, 2f, 3f], reported.Select(p => p.Progress).Order());
+        Assert.Equal([1f, 2f, 3f], await Eventually.ValueAsync(progress.Progresses, p => p.Count == 3, ct));
 
         // A tool that throws, and an unknown tool, are tool errors (isError) in the TypeScript SDK; a method the
         // server does not serve is a JSON-RPC error.
@@ -66,7 +63,7 @@ public sealed class CSharpClientTests : IAsyncLifetime
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var started = new TaskCompletionSource();
         var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 500 },
-            new SynchronousProgress(_ => started.TrySetResult()), cancellationToken: cancel.Token).AsTask();
+            new ProgressLog(_ => started.TrySetResult()), cancellationToken: cancel.Token).AsTask();
         await started.Task.WaitAsync(ct);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
@@ -118,30 +115,5 @@ public sealed class CSharpClientTests : IAsyncLifetime
         Assert.False(probe.TryGetProperty("mcpsessionid", out _));
     }
 
-    private static List<ProgressNotificationValue> Snapshot(List<ProgressNotificationValue> list)
-    {
-        lock (list)
-        {
-            return [.. list];
-        }
-    }
-
     private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
-
-    /// <summary>Reports as soon as the SDK does (no synchronization context), into a list or a callback.</summary>
-    private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
-    {
-        public SynchronousProgress(List<ProgressNotificationValue> list)
-            : this(value =>
-            {
-                lock (list)
-                {
-                    list.Add(value);
-                }
-            })
-        {
-        }
-
-        public void Report(ProgressNotificationValue value) => report(value);
-    }
 }

@@ -37,7 +37,8 @@ const summary = await client.callTool({ name: "summarize", arguments: { text: "a
 report("sampling", { text: summary.content[0]?.text });
 
 const progress = [];
-const slow = await client.callTool({ name: "slow_job", arguments: { steps: 3 } }, undefined, {
+// 100 ms a step: the broker does not keep order, but progress 1 and 2 go out well before the result.
+const slow = await client.callTool({ name: "slow_job", arguments: { steps: 3, stepMilliseconds: 100 } }, undefined, {
   onprogress: (p) => progress.push(p),
 });
 report("slow_job", { text: slow.content[0]?.text, progress });

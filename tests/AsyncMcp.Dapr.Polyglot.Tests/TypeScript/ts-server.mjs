@@ -20,17 +20,18 @@ const host = new DaprServerHost(app, {
     async () => ({ content: [{ type: "text", text: String(++calls) }] }));
   server.registerTool("slow_job", { description: "Reports progress per step; stops when cancelled.", inputSchema: { steps: z.number().int() } },
     async ({ steps }, extra) => {
+      // Each step reports, then works: the broker does not keep order, so the result follows the last report by a step.
       for (let step = 1; step <= steps; step++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        if (extra.signal.aborted) {
-          report("cancelled", { requestId: extra.requestId, step });
-          throw new Error("cancelled");
-        }
         if (extra._meta?.progressToken !== undefined) {
           await extra.sendNotification({
             method: "notifications/progress",
             params: { progressToken: extra._meta.progressToken, progress: step, total: steps, message: `step ${step} of ${steps}` },
           });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (extra.signal.aborted) {
+          report("cancelled", { requestId: extra.requestId, step });
+          throw new Error("cancelled");
         }
       }
       return { content: [{ type: "text", text: `job done after ${steps} steps` }] };
