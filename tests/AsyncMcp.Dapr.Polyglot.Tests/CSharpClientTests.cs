@@ -1,6 +1,4 @@
 using System.Text.Json;
-using AsyncMcp.Dapr.EndToEnd.Tests;
-using AsyncMcp.Dapr.Proxy.Tests;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -45,7 +43,7 @@ public sealed class CSharpClientTests : IAsyncLifetime
         var progress = new ProgressLog();
         var slow = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 }, progress, cancellationToken: ct);
         Assert.Equal("job done after 3 steps", Text(slow));
-        Assert.Equal([1f, 2f, 3f], await Eventually.ValueAsync(progress.Progresses, p => p.Count == 3, ct));
+        Assert.Equal([1f, 2f, 3f], await Wait.ValueAsync(progress.Progresses, p => p.Count == 3, ct));
 
         // A tool that throws, and an unknown tool, are tool errors (isError) in the TypeScript SDK; a method the
         // server does not serve is a JSON-RPC error.

@@ -1,7 +1,5 @@
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.EndToEnd.Tests;
 using AsyncMcp.Dapr.Proxy;
-using AsyncMcp.Dapr.Proxy.Tests;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -59,7 +57,7 @@ public sealed class ProxyTests : IAsyncLifetime
         var progress = new ProgressLog();
         var slow = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 2 }, progress, cancellationToken: ct);
         Assert.Equal("job done after 2 steps", Text(slow));
-        Assert.Equal([1f, 2f], await Eventually.ValueAsync(progress.Progresses, p => p.Count == 2, ct));
+        Assert.Equal([1f, 2f], await Wait.ValueAsync(progress.Progresses, p => p.Count == 2, ct));
 
         var failed = await client.CallToolAsync("fail", cancellationToken: ct);
         Assert.True(failed.IsError);

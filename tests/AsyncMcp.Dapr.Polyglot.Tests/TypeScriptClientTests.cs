@@ -1,7 +1,5 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.EndToEnd.Tests;
-using AsyncMcp.Dapr.Proxy.Tests;
 
 namespace AsyncMcp.Dapr.Polyglot.Tests;
 
@@ -129,7 +127,7 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
         using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/mcp/pubsub/replies"), content, TestContext.Current.CancellationToken);
         Assert.Equal("""{"status":"DROP"}""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         const string logged = "dropped a reply larger than 262144 bytes, unread";
-        Assert.Contains(logged, await Eventually.ValueAsync(() => node.Log, l => l.Contains(logged, StringComparison.Ordinal), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains(logged, await Wait.ValueAsync(() => node.Log, l => l.Contains(logged, StringComparison.Ordinal), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     private async Task<NodeApp> StartClientAsync()

@@ -2,8 +2,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.EndToEnd.Tests;
-using AsyncMcp.Dapr.Proxy.Tests;
 
 namespace AsyncMcp.Dapr.Polyglot.Tests;
 
@@ -171,7 +169,7 @@ public sealed class TypeScriptServerEndpointTests : IAsyncLifetime
 
     private async Task<Reply> ReplyAsync(Func<Reply, bool> match)
     {
-        var replies = await Eventually.ValueAsync(Replies, r => r.Any(match), TestContext.Current.CancellationToken);
+        var replies = await Wait.ValueAsync(Replies, r => r.Any(match), TestContext.Current.CancellationToken);
         return Assert.Single(replies, r => match(r));
     }
 
