@@ -1,7 +1,13 @@
+using System.Runtime.InteropServices;
 using AsyncMcp.Dapr.Demo;
 
-// Ctrl+C stops the demo cleanly: the apps, then the emulated sidecars.
+// Ctrl+C or SIGTERM stops the demo cleanly: the apps, then the emulated sidecars.
 using var stop = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
