@@ -19,9 +19,13 @@ internal static class HttpApi
     /// which with an app port includes waiting for the app (dapr/dapr pkg/runtime/runtime.go, blockUntilAppIsReady).</param>
     public static void Map(IEndpointRouteBuilder endpoints, SidecarApi api, Func<bool> ready)
     {
-        endpoints.MapGet("/v1.0/healthz", (HttpContext context) => HttpErrors.Handle(context, () => ready()
-            ? Task.CompletedTask
-            : throw new DaprApiException("ERR_HEALTH_NOT_READY", StatusCodes.Status500InternalServerError, Grpc.Core.StatusCode.Unavailable, "dapr is not ready")));
+        endpoints.MapGet("/v1.0/healthz", (HttpContext context) => HttpErrors.Handle(context, () =>
+        {
+            context.Response.StatusCode = ready()
+                ? StatusCodes.Status204NoContent
+                : throw new DaprApiException("ERR_HEALTH_NOT_READY", StatusCodes.Status500InternalServerError, Grpc.Core.StatusCode.Unavailable, "dapr is not ready");
+            return Task.CompletedTask;
+        }));
         endpoints.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         endpoints.MapGet("/v1.0/metadata", (HttpContext context) => HttpErrors.Handle(context, () => Metadata(context, api)));
         endpoints.MapPost("/v1.0/publish/{pubsub}/{**topic}", (HttpContext context) => HttpErrors.Handle(context, () => PublishAsync(context, api)));

@@ -256,11 +256,12 @@ public sealed partial class AppReplica : IAsyncDisposable
 
     private async Task AttachWhenReadyAsync(CancellationToken cancellationToken)
     {
-        var sidecar = Sidecar ?? throw new InvalidOperationException($"App '{Name}' has no sidecar.");
         if (AppPort <= 0)
         {
             return;
         }
+
+        var sidecar = Sidecar ?? throw new InvalidOperationException($"App '{Name}' has no sidecar.");
 
         var address = new Uri($"http://{App.AppChannelAddress}:{AppPort}");
         await WaitForPortAsync(cancellationToken).ConfigureAwait(false);
