@@ -1,5 +1,6 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Sessions;
+using Dapr;
 using Dapr.Actors.Client;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -51,7 +52,11 @@ public static class ActorSessionsMcpServerBuilderExtensions
         services.TryAddSingleton<IActorProxyFactory>(sp =>
         {
             var runtime = sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value;
-            return new ActorProxyFactory(new ActorProxyOptions { HttpEndpoint = runtime.HttpEndpoint, JsonSerializerOptions = runtime.JsonSerializerOptions });
+
+            // Dapr.Actors 1.19 leaves ActorRuntimeOptions.HttpEndpoint empty until the runtime fills it; `dapr run`
+            // sets only DAPR_HTTP_PORT, so fall back to the SDK's own default (DAPR_HTTP_ENDPOINT, then the port).
+            var endpoint = string.IsNullOrEmpty(runtime.HttpEndpoint) ? DaprDefaults.GetDefaultHttpEndpoint().TrimEnd('/') : runtime.HttpEndpoint;
+            return new ActorProxyFactory(new ActorProxyOptions { HttpEndpoint = endpoint, JsonSerializerOptions = runtime.JsonSerializerOptions });
         });
         services.AddActors(_ => { });
         services.TryAddSingleton<SessionCounter>();
