@@ -39,10 +39,11 @@ public static class ActorSessionsMcpServerBuilderExtensions
         // The sidecar's HTTP endpoint as Dapr.Client reads it (configuration first, then the environment).
         services.AddOptions<ActorRuntimeOptions>().Configure<IConfiguration, IOptions<ActorSessionOptions>>((runtime, configuration, sessions) =>
         {
-            if (configuration["DAPR_HTTP_ENDPOINT"] is { Length: > 0 } endpoint)
-            {
-                runtime.HttpEndpoint = endpoint.TrimEnd('/');
-            }
+            // Dapr.Actors 1.19 leaves HttpEndpoint empty until later, and its own default (DAPR_HTTP_ENDPOINT, then
+            // DAPR_HTTP_PORT, which is all `dapr run` sets) ends in '/', which doubles the slash of every actor call.
+            var endpoint = configuration["DAPR_HTTP_ENDPOINT"] is { Length: > 0 } configured ? configured
+                : string.IsNullOrEmpty(runtime.HttpEndpoint) ? DaprDefaults.GetDefaultHttpEndpoint() : runtime.HttpEndpoint;
+            runtime.HttpEndpoint = endpoint.TrimEnd('/');
 
             runtime.Actors.RegisterActor<SessionActor>(sessions.Value.ActorTypeName);
             runtime.Actors.RegisterActor<SessionCounterActor>(SessionCounter.ActorTypeName(sessions.Value));
@@ -52,11 +53,7 @@ public static class ActorSessionsMcpServerBuilderExtensions
         services.TryAddSingleton<IActorProxyFactory>(sp =>
         {
             var runtime = sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value;
-
-            // Dapr.Actors 1.19 leaves ActorRuntimeOptions.HttpEndpoint empty until the runtime fills it; `dapr run`
-            // sets only DAPR_HTTP_PORT, so fall back to the SDK's own default (DAPR_HTTP_ENDPOINT, then the port).
-            var endpoint = string.IsNullOrEmpty(runtime.HttpEndpoint) ? DaprDefaults.GetDefaultHttpEndpoint().TrimEnd('/') : runtime.HttpEndpoint;
-            return new ActorProxyFactory(new ActorProxyOptions { HttpEndpoint = endpoint, JsonSerializerOptions = runtime.JsonSerializerOptions });
+            return new ActorProxyFactory(new ActorProxyOptions { HttpEndpoint = runtime.HttpEndpoint, JsonSerializerOptions = runtime.JsonSerializerOptions });
         });
         services.AddActors(_ => { });
         services.TryAddSingleton<SessionCounter>();
