@@ -16,7 +16,7 @@ namespace AsyncMcp.Dapr.Emulator;
 public sealed class DaprEmulator : IAsyncDisposable
 {
     /// <summary>The runtime version the emulated sidecars report.</summary>
-    internal const string RuntimeVersion = "1.16.0-asyncmcp-emulator";
+    internal const string RuntimeVersion = "1.19.0-asyncmcp-emulator";
 
     private readonly List<ComponentSpec> _components = [];
     private readonly List<SubscriptionSpec> _subscriptions = [];
