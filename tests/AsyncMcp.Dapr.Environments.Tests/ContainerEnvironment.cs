@@ -81,7 +81,7 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
             services.Add(new ContainerBuilder(definition.Image)
                 .WithNetwork(_network).WithNetworkAliases(name)
                 .WithCommand([.. definition.Command])
-                .WithCreateParameterModifier(parameters => parameters.User = definition.User)
+                .WithCreateParameterModifier(parameters => parameters.User = definition.User ?? string.Empty)
                 .Build());
         }
 
