@@ -5,7 +5,7 @@ using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Diagnostics;
 using AsyncMcp.Dapr.Proxy.Forwarding;
 using AsyncMcp.Dapr.Proxy.Front;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Client;
 using Microsoft.Extensions.Options;
 
 namespace AsyncMcp.Dapr.Proxy;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Client;
 
 namespace AsyncMcp.Dapr.Template.Tests;
 
