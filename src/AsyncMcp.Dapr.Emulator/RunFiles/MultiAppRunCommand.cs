@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace AsyncMcp.Dapr.Emulator.RunFiles;
 
@@ -76,6 +77,34 @@ public static class MultiAppRunCommand
             {
                 await run.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a token that Ctrl+C or SIGTERM cancels, as <c>dapr run</c> stops on either.</summary>
+    /// <param name="run">The command, given the stop token.</param>
+    /// <returns>The command's exit code.</returns>
+    public static async Task<int> RunUntilSignalAsync(Func<CancellationToken, Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var stop = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        ConsoleCancelEventHandler ctrlC = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += ctrlC;
+        try
+        {
+            return await run(stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= ctrlC;
         }
     }
 
