@@ -65,6 +65,28 @@ internal sealed class WorkflowActor(WorkflowBackend backend, string instanceId)
         Kick();
     }
 
+    /// <summary>Creates the instance from a forked history (orchestrator/rerun.go rerunWorkflowInstanceRequest).</summary>
+    /// <exception cref="Grpc.Core.RpcException">The instance exists.</exception>
+    public async Task CreateForkAsync(List<HistoryEvent> history, CancellationToken ct)
+    {
+        await Turn.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (Load() is not null)
+            {
+                throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.AlreadyExists, $"workflow '{InstanceId}' has already been created"));
+            }
+
+            var state = new InstanceState();
+            state.ReplaceHistory(history);
+            Commit(state, withCustomStatus: true);
+        }
+        finally
+        {
+            Turn.Release();
+        }
+    }
+
     /// <summary>Adds an event to the inbox and wakes the instance (orchestrator/add.go); duplicate completions are dropped.</summary>
     /// <exception cref="Grpc.Core.RpcException">The instance does not exist.</exception>
     public async Task AddEventAsync(HistoryEvent e, CancellationToken ct)

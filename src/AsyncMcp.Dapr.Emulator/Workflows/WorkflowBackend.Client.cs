@@ -1,4 +1,5 @@
 using Dapr.DurableTask.Protobuf;
+using Grpc.Core;
 
 namespace AsyncMcp.Dapr.Emulator.Workflows;
 
@@ -134,6 +135,81 @@ internal sealed partial class WorkflowBackend
         }
 
         return response;
+    }
+
+    /// <summary>Forks a completed top-level instance from one of its events into a new instance (backends/actors RerunWorkflowFromEvent).</summary>
+    public async Task<string> RerunAsync(RerunWorkflowFromEventRequest request, CancellationToken ct)
+    {
+        _ = Store;
+        if (string.IsNullOrEmpty(request.SourceInstanceID))
+        {
+            throw WorkflowErrors.InvalidArgument("rerun workflow source instance ID is required");
+        }
+
+        var newId = request.HasNewInstanceID && request.NewInstanceID.Length > 0 ? request.NewInstanceID : Guid.NewGuid().ToString();
+        if (newId == request.SourceInstanceID)
+        {
+            throw WorkflowErrors.InvalidArgument("rerun workflow instance ID must be different from the original instance ID");
+        }
+
+        RequireInstanceId(newId);
+        var source = Actor(RequireInstanceId(request.SourceInstanceID)).Read()
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"workflow instance does not exist with ID '{request.SourceInstanceID}'"));
+        if (!source.IsCompleted)
+        {
+            throw WorkflowErrors.InvalidArgument($"'{request.SourceInstanceID}' is not in a terminal state");
+        }
+
+        if (source.Start?.ParentInstance is not null)
+        {
+            throw WorkflowErrors.InvalidArgument($"'{request.SourceInstanceID}': cannot rerun from child-workflows");
+        }
+
+        var (history, rerun) = RerunFork.Build(source.History, request, newId);
+        var now = Now();
+        foreach (var e in rerun)
+        {
+            e.Timestamp = now;
+        }
+
+        var actor = Actor(newId);
+        await actor.CreateForkAsync(history, ct).ConfigureAwait(false);
+        var start = InstanceState.FindStart(history)!;
+        var effects = new List<TurnEffect>();
+        foreach (var e in rerun)
+        {
+            effects.Add(e.EventTypeCase switch
+            {
+                HistoryEvent.EventTypeOneofCase.TaskScheduled => new TurnEffect.Activity(e),
+                HistoryEvent.EventTypeOneofCase.TimerCreated => new TurnEffect.Timer(new HistoryEvent
+                {
+                    EventId = -1,
+                    Timestamp = now,
+                    TimerFired = new TimerFiredEvent { TimerId = e.EventId, FireAt = e.TimerCreated.FireAt },
+                }),
+                _ => new TurnEffect.Message(AppId, e.ChildWorkflowInstanceCreated.InstanceId, new HistoryEvent
+                {
+                    EventId = -1,
+                    Timestamp = now,
+                    ExecutionStarted = new ExecutionStartedEvent
+                    {
+                        Name = e.ChildWorkflowInstanceCreated.Name,
+                        Input = e.ChildWorkflowInstanceCreated.Input,
+                        ParentInstance = new ParentInstanceInfo
+                        {
+                            TaskScheduledId = e.EventId,
+                            Name = start.Name,
+                            WorkflowInstance = new WorkflowInstance { InstanceId = newId, ExecutionId = start.WorkflowInstance?.ExecutionId },
+                            AppID = AppId,
+                        },
+                        WorkflowInstance = new WorkflowInstance { InstanceId = e.ChildWorkflowInstanceCreated.InstanceId, ExecutionId = Guid.NewGuid().ToString() },
+                    },
+                }),
+            });
+        }
+
+        await ApplyEffectsAsync(newId, actor.Read()!.Generation, effects).ConfigureAwait(false);
+        return newId;
     }
 
     private async Task<int> PurgeAsync(string instanceId, bool recursive, CancellationToken ct)

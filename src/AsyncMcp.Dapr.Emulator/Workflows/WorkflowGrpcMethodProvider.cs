@@ -31,7 +31,7 @@ internal sealed class WorkflowGrpcMethodProvider : IServiceMethodProvider<Workfl
         // CompleteOrchestratorTask is the name the SDKs call; daprd serves CompleteWorkflowTask as its alias.
         Unary(context, "CompleteOrchestratorTask", WorkflowResponse.Parser, CompleteTaskResponse.Parser, (s, r, c) => s.CompleteWorkflowTask(r, c));
         Unary(context, "CompleteWorkflowTask", WorkflowResponse.Parser, CompleteTaskResponse.Parser, (s, r, c) => s.CompleteWorkflowTask(r, c));
-        Unary(context, "RerunWorkflowFromEvent", RerunWorkflowFromEventRequest.Parser, RerunWorkflowFromEventResponse.Parser, (_, r, c) => WorkflowGrpcService.RerunWorkflowFromEvent(r, c));
+        Unary(context, "RerunWorkflowFromEvent", RerunWorkflowFromEventRequest.Parser, RerunWorkflowFromEventResponse.Parser, (s, r, c) => s.RerunWorkflowFromEvent(r, c));
         Unary(context, "ListInstanceIDs", ListInstanceIDsRequest.Parser, ListInstanceIDsResponse.Parser, (s, r, c) => s.ListInstanceIDs(r, c));
         Unary(context, "GetInstanceHistory", GetInstanceHistoryRequest.Parser, GetInstanceHistoryResponse.Parser, (s, r, c) => s.GetInstanceHistory(r, c));
         context.AddServerStreamingMethod(

@@ -73,6 +73,6 @@ internal sealed class WorkflowGrpcService(Func<DaprSidecar> sidecar)
     public Task<GetInstanceHistoryResponse> GetInstanceHistory(GetInstanceHistoryRequest request, ServerCallContext context) =>
         Task.FromResult(Backend.History(request));
 
-    public static Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "RerunWorkflowFromEvent is not emulated yet"));
+    public async Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context) =>
+        new() { NewInstanceID = await Backend.RerunAsync(request, context.CancellationToken).ConfigureAwait(false) };
 }

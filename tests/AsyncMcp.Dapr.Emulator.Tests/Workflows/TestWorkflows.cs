@@ -113,3 +113,42 @@ public sealed class WaitingWorkflow : Workflow<string, string>
         return await context.WaitForExternalEventAsync<string>("go");
     }
 }
+
+/// <summary>Runs GreetingWorkflow as a child named "{instance}-child" and returns its output.</summary>
+public sealed class ParentWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) =>
+        context.CallChildWorkflowAsync<string>(nameof(GreetingWorkflow), input, new ChildWorkflowTaskOptions { InstanceId = context.InstanceId + "-child" });
+}
+
+/// <summary>Runs WaitingWorkflow as a child "{instance}-child" (which waits for "go") and returns its output.</summary>
+public sealed class WaitingParentWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) =>
+        context.CallChildWorkflowAsync<string>(nameof(WaitingWorkflow), input, new ChildWorkflowTaskOptions { InstanceId = context.InstanceId + "-child" });
+}
+
+/// <summary>Calls a child workflow whose name no replica registered.</summary>
+public sealed class MissingChildWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) => context.CallChildWorkflowAsync<string>("NoSuchWorkflow", input);
+}
+
+/// <summary>
+/// Counts "inc" events, one per execution: each execution waits for one event, then continues as new with the count
+/// (keeping the events not yet handled) until it reaches 3.
+/// </summary>
+public sealed class CounterWorkflow : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(WorkflowContext context, int input)
+    {
+        await context.WaitForExternalEventAsync<string>("inc");
+        if (input + 1 < 3)
+        {
+            context.ContinueAsNew(input + 1, preserveUnprocessedEvents: true);
+            return 0;
+        }
+
+        return input + 1;
+    }
+}

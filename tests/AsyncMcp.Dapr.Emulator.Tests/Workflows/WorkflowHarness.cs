@@ -44,6 +44,10 @@ public sealed class WorkflowHarness : IAsyncDisposable
                 options.RegisterWorkflow<StepsWorkflow>();
                 options.RegisterWorkflow<TimerWorkflow>();
                 options.RegisterWorkflow<WaitingWorkflow>();
+                options.RegisterWorkflow<ParentWorkflow>();
+                options.RegisterWorkflow<WaitingParentWorkflow>();
+                options.RegisterWorkflow<MissingChildWorkflow>();
+                options.RegisterWorkflow<CounterWorkflow>();
                 options.RegisterActivity<GreetActivity>();
                 options.RegisterActivity<RecordActivity>();
             });
