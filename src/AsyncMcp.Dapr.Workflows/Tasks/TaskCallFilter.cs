@@ -92,10 +92,26 @@ internal sealed class TaskCallFilter(
             (long)options.Value.PollInterval.TotalMilliseconds);
         executions.Attach(input.TaskId, context.Server);
         var view = await store.CreateAsync(input, cancellationToken);
-        var created = generation == TaskGeneration.Experimental
-            ? new TaskCreatedResult { Fields = new JsonObject { ["task"] = view.ToExperimental() } }
-            : new TaskCreatedResult { ResultType = "task", Fields = view.ToExtension(detailed: false) };
-        return ResultOrAlternate<CallToolResult>.FromAlternate(created, TasksJsonContext.Default.TaskCreatedResult);
+        if (generation == TaskGeneration.Experimental)
+        {
+            return ResultOrAlternate<CallToolResult>.FromAlternate(
+                new ExperimentalCreateTaskResult { Task = view.ToExperimental() },
+                TasksJsonContext.Default.ExperimentalCreateTaskResult);
+        }
+
+        return ResultOrAlternate<CallToolResult>.FromAlternate(
+            new ExtensionCreateTaskResult
+            {
+                ResultType = "task",
+                TaskId = view.TaskId,
+                Status = view.Status,
+                StatusMessage = view.StatusMessage,
+                CreatedAt = TaskJson.Timestamp(view.Input.CreatedAt),
+                LastUpdatedAt = TaskJson.Timestamp(view.LastUpdatedAt),
+                TtlMs = view.Input.TtlMs,
+                PollIntervalMs = view.Input.PollIntervalMs,
+            },
+            TasksJsonContext.Default.ExtensionCreateTaskResult);
     }
 
     /// <summary>The TTL of a 2025-11-25 <c>params.task</c>, shortened to the server's maximum.</summary>

@@ -22,19 +22,41 @@ internal static class TaskJson
         element is { } value ? JsonSerializer.SerializeToNode(value, TasksJsonContext.Default.JsonElement) : null;
 }
 
-/// <summary>
-/// A result whose fields are built as JSON: the <c>CreateTaskResult</c> of either generation, handed to the SDK as the
-/// alternate result of <c>tools/call</c>.
-/// </summary>
-internal sealed class TaskCreatedResult : Result
+/// <summary>The <c>CreateTaskResult</c> of 2025-11-25: the task under <c>task</c>.</summary>
+internal sealed class ExperimentalCreateTaskResult : Result
 {
-    /// <summary>The result's own fields, written beside <c>_meta</c> and <c>resultType</c>.</summary>
-    [JsonExtensionData]
-    public JsonObject? Fields { get; set; }
+    [JsonPropertyName("task")]
+    public required JsonObject Task { get; init; }
+}
+
+/// <summary>The <c>CreateTaskResult</c> of SEP-2663: <c>resultType: "task"</c> and the task's fields inline.</summary>
+internal sealed class ExtensionCreateTaskResult : Result
+{
+    [JsonPropertyName("taskId")]
+    public required string TaskId { get; init; }
+
+    [JsonPropertyName("status")]
+    public required string Status { get; init; }
+
+    [JsonPropertyName("statusMessage")]
+    public string? StatusMessage { get; init; }
+
+    [JsonPropertyName("createdAt")]
+    public required string CreatedAt { get; init; }
+
+    [JsonPropertyName("lastUpdatedAt")]
+    public required string LastUpdatedAt { get; init; }
+
+    [JsonPropertyName("ttlMs")]
+    public long? TtlMs { get; init; }
+
+    [JsonPropertyName("pollIntervalMs")]
+    public long? PollIntervalMs { get; init; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(TaskCreatedResult))]
+[JsonSerializable(typeof(ExperimentalCreateTaskResult))]
+[JsonSerializable(typeof(ExtensionCreateTaskResult))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class TasksJsonContext : JsonSerializerContext;

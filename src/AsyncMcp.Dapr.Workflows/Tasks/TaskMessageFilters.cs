@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -12,41 +10,28 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// </summary>
 internal sealed class TaskMessageFilters(TaskPolicy policy)
 {
-    private static readonly ConditionalWeakTable<McpServer, ConcurrentDictionary<string, string>> Pending = [];
-
-    public static McpMessageHandler Incoming(McpMessageHandler next) => async (context, cancellationToken) =>
-    {
-        if (context.JsonRpcMessage is JsonRpcRequest request)
-        {
-            if (request.Method is RequestMethods.Initialize ||
-                (request.Method is RequestMethods.ToolsList &&
-                    TaskProtocol.GenerationOf(request, context.Server.NegotiatedProtocolVersion) == TaskGeneration.Experimental))
-            {
-                Pending.GetOrCreateValue(context.Server)[request.Id.ToString()] = request.Method;
-            }
-        }
-
-        await next(context, cancellationToken);
-    };
-
+    // The outgoing message does not say which request it answers, and each message has its own server context, so the
+    // two results are told by their shape: only initialize has serverInfo and protocolVersion, only tools/list tools.
     public McpMessageHandler Outgoing(McpMessageHandler next) => async (context, cancellationToken) =>
     {
-        if (context.JsonRpcMessage is JsonRpcResponse { Result: JsonObject result } response &&
-            Pending.TryGetValue(context.Server, out var pending) &&
-            pending.TryRemove(response.Id.ToString(), out var method))
+        if (context.JsonRpcMessage is JsonRpcResponse { Result: JsonObject result } &&
+            !IsExtensionGeneration(context.Server.NegotiatedProtocolVersion))
         {
-            if (method == RequestMethods.Initialize)
+            if (result.ContainsKey("serverInfo") && result.ContainsKey("protocolVersion") && result.ContainsKey("capabilities"))
             {
                 AddCapability(result);
             }
-            else
+            else if (result["tools"] is JsonArray tools && tools.All(tool => tool is JsonObject t && t.ContainsKey("name") && t.ContainsKey("inputSchema")))
             {
-                AddTaskSupport(context.Server.ServerOptions, result);
+                AddTaskSupport(context.Server.ServerOptions, tools);
             }
         }
 
         await next(context, cancellationToken);
     };
+
+    private static bool IsExtensionGeneration(string? version) =>
+        version is not null && string.CompareOrdinal(version, TaskProtocol.ExtensionProtocolVersion) >= 0;
 
     private static void AddCapability(JsonObject result)
     {
@@ -62,13 +47,8 @@ internal sealed class TaskMessageFilters(TaskPolicy policy)
         }
     }
 
-    private void AddTaskSupport(McpServerOptions options, JsonObject result)
+    private void AddTaskSupport(McpServerOptions options, JsonArray tools)
     {
-        if (result["tools"] is not JsonArray tools)
-        {
-            return;
-        }
-
         foreach (var tool in tools.OfType<JsonObject>())
         {
             var support = policy.SupportOf(options, tool["name"]?.GetValue<string>());

@@ -15,7 +15,6 @@ internal sealed class TasksServerOptionsSetup(TaskCallFilter callFilter, TaskMet
         options.Capabilities.Extensions ??= new Dictionary<string, object>();
         options.Capabilities.Extensions[TaskProtocol.ExtensionId] = new JsonObject();
         options.Filters.Request.CallToolWithAlternateFilters.Add(callFilter.InvokeAsync);
-        options.Filters.Message.IncomingFilters.Add(TaskMessageFilters.Incoming);
         options.Filters.Message.OutgoingFilters.Add(messageFilters.Outgoing);
         options.RequestHandlers ??= [];
         foreach (var handler in handlers.All())
