@@ -1,0 +1,206 @@
+using Dapr.DurableTask.Protobuf;
+
+namespace AsyncMcp.Dapr.Emulator.Workflows;
+
+/// <summary>The client operations of the backend (dapr/durabletask-go backend/executor.go; dapr/dapr pkg/runtime/wfengine/backends/actors/actors.go).</summary>
+internal sealed partial class WorkflowBackend
+{
+    /// <summary>Creates an instance and, unless its start is scheduled later, waits until it has started (executor.go StartInstance).</summary>
+    public async Task<string> StartAsync(CreateInstanceRequest request, CancellationToken ct)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            throw WorkflowErrors.InvalidArgument("workflow name is required");
+        }
+
+        _ = Store;
+        var started = new ExecutionStartedEvent
+        {
+            Name = request.Name,
+            Version = request.Version,
+            Input = request.Input,
+            WorkflowInstance = new WorkflowInstance { InstanceId = instanceId, ExecutionId = request.ExecutionId ?? Guid.NewGuid().ToString() },
+            ScheduledStartTimestamp = request.ScheduledStartTimestamp,
+            ParentTraceContext = request.ParentTraceContext,
+        };
+        foreach (var tag in request.Tags)
+        {
+            started.Tags.Add(tag.Key, tag.Value);
+        }
+
+        await Actor(instanceId).CreateAsync(new HistoryEvent
+        {
+            EventId = -1,
+            Timestamp = Now(),
+            ExecutionStarted = started,
+            Router = new TaskRouter { SourceAppID = AppId },
+        }, ct).ConfigureAwait(false);
+        if (request.ScheduledStartTimestamp is null)
+        {
+            await WaitAsync(instanceId, s => s.Status != OrchestrationStatus.Pending, ct).ConfigureAwait(false);
+        }
+
+        return instanceId;
+    }
+
+    /// <summary>GetInstance: the metadata, or Exists = false for an unknown instance (executor.go GetInstance).</summary>
+    public GetInstanceResponse Get(GetInstanceRequest request)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        return Response(instanceId, Actor(instanceId).Read(), request.GetInputsAndOutputs);
+    }
+
+    /// <summary>Waits until the instance meets <paramref name="condition"/> (executor.go waitForInstance).</summary>
+    public async Task<GetInstanceResponse> WaitAsync(GetInstanceRequest request, Func<InstanceState, bool> condition, CancellationToken ct)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        var state = await WaitAsync(instanceId, condition, ct).ConfigureAwait(false);
+        return Response(instanceId, state, request.GetInputsAndOutputs);
+    }
+
+    public async Task RaiseEventAsync(RaiseEventRequest request, CancellationToken ct)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            throw WorkflowErrors.InvalidArgument("event name is required");
+        }
+
+        await AddAsync(instanceId, e => e.EventRaised = new EventRaisedEvent { Name = request.Name, Input = request.Input }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds ExecutionTerminated and waits for the instance to complete (executor.go TerminateInstance).</summary>
+    public async Task TerminateAsync(TerminateRequest request, CancellationToken ct)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        await AddAsync(instanceId, e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = request.Output, Recurse = request.Recursive }, ct).ConfigureAwait(false);
+        await WaitAsync(instanceId, s => s.IsCompleted, ct).ConfigureAwait(false);
+    }
+
+    public async Task SuspendAsync(SuspendRequest request, CancellationToken ct)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        await AddAsync(instanceId, e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = string.IsNullOrEmpty(request.Reason) ? null : request.Reason }, ct).ConfigureAwait(false);
+        await WaitAsync(instanceId, s => s.Status == OrchestrationStatus.Suspended || s.IsCompleted, ct).ConfigureAwait(false);
+    }
+
+    public async Task ResumeAsync(ResumeRequest request, CancellationToken ct)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        await AddAsync(instanceId, e => e.ExecutionResumed = new ExecutionResumedEvent { Input = string.IsNullOrEmpty(request.Reason) ? null : request.Reason }, ct).ConfigureAwait(false);
+        await WaitAsync(instanceId, s => s.Status == OrchestrationStatus.Running || s.IsCompleted, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Purges a completed instance and, when recursive, its children first (orchestrator/recursivepurge.go).</summary>
+    public async Task<int> PurgeAsync(PurgeInstancesRequest request, CancellationToken ct)
+    {
+        if (request.RequestCase == PurgeInstancesRequest.RequestOneofCase.PurgeInstanceFilter)
+        {
+            throw WorkflowErrors.InvalidArgument("multi-instance purge is not implemented");
+        }
+
+        var instanceId = RequireInstanceId(request.InstanceId);
+        _ = Store;
+        return await PurgeAsync(instanceId, request.Recursive, ct).ConfigureAwait(false);
+    }
+
+    public GetInstanceHistoryResponse History(GetInstanceHistoryRequest request)
+    {
+        var instanceId = RequireInstanceId(request.InstanceId);
+        var state = Actor(instanceId).Read() ?? throw WorkflowErrors.HistoryNotFound(instanceId);
+        var response = new GetInstanceHistoryResponse();
+        response.Events.AddRange(state.History);
+        return response;
+    }
+
+    /// <summary>Pages through the instance ids in key order; the continuation token is the last id returned.</summary>
+    public ListInstanceIDsResponse List(ListInstanceIDsRequest request)
+    {
+        var ids = Store.InstanceIds();
+        var start = 0;
+        if (!string.IsNullOrEmpty(request.ContinuationToken))
+        {
+            start = ids.Count(id => string.CompareOrdinal(id, request.ContinuationToken) <= 0);
+        }
+
+        var size = request.PageSize == 0 ? ids.Count : (int)Math.Min(request.PageSize, int.MaxValue);
+        var page = ids.Skip(start).Take(size).ToList();
+        var response = new ListInstanceIDsResponse();
+        response.InstanceIds.AddRange(page);
+        if (start + page.Count < ids.Count)
+        {
+            response.ContinuationToken = page[^1];
+        }
+
+        return response;
+    }
+
+    private async Task<int> PurgeAsync(string instanceId, bool recursive, CancellationToken ct)
+    {
+        var actor = Actor(instanceId);
+        var state = actor.Read() ?? throw WorkflowErrors.InstanceNotFound();
+        if (!state.IsCompleted)
+        {
+            throw WorkflowErrors.PurgeNotCompleted();
+        }
+
+        var count = 0;
+        if (recursive)
+        {
+            foreach (var child in EventDedup.Children(state.History).Distinct(StringComparer.Ordinal))
+            {
+                if (Actor(child).Read() is not null)
+                {
+                    count += await PurgeAsync(child, recursive: true, ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await actor.PurgeAsync(ct).ConfigureAwait(false);
+        return count + 1;
+    }
+
+    private async Task AddAsync(string instanceId, Action<HistoryEvent> set, CancellationToken ct)
+    {
+        _ = Store;
+        var e = new HistoryEvent { EventId = -1, Timestamp = Now(), Router = new TaskRouter { SourceAppID = AppId } };
+        set(e);
+        await Actor(instanceId).AddEventAsync(e, ct).ConfigureAwait(false);
+    }
+
+    private async Task<InstanceState> WaitAsync(string instanceId, Func<InstanceState, bool> condition, CancellationToken ct)
+    {
+        var actor = Actor(instanceId);
+        while (true)
+        {
+            var changed = actor.Changed;
+            if (actor.Read() is { } state && condition(state))
+            {
+                return state;
+            }
+
+            await changed.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static GetInstanceResponse Response(string instanceId, InstanceState? state, bool withInputsAndOutputs) =>
+        state is null
+            ? new GetInstanceResponse { Exists = false }
+            : new GetInstanceResponse { Exists = true, WorkflowState = state.ToProto(instanceId, withInputsAndOutputs) };
+
+    private static string RequireInstanceId(string instanceId)
+    {
+        if (string.IsNullOrEmpty(instanceId))
+        {
+            throw WorkflowErrors.InvalidArgument("instance ID is required");
+        }
+
+        if (instanceId.Contains("||", StringComparison.Ordinal))
+        {
+            throw WorkflowErrors.InvalidArgument($"instance ID '{instanceId}' can't contain '||'");
+        }
+
+        return instanceId;
+    }
+}

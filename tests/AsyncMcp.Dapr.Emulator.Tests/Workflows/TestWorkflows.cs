@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Dapr.Workflow;
+
+namespace AsyncMcp.Dapr.Emulator.Tests.Workflows;
+
+/// <summary>What the test activities did, shared by every replica in the test process.</summary>
+public sealed class ActivityLedger
+{
+    /// <summary>(instance, item) → how many times an activity ran for it.</summary>
+    public ConcurrentDictionary<(string Instance, string Item), int> Runs { get; } = new();
+
+    /// <summary>Which replica ran each activity call, in order.</summary>
+    public ConcurrentQueue<(string Replica, string Instance, string Item)> Calls { get; } = new();
+
+    /// <summary>When set, the Record activity waits on it before answering (to stop a replica mid-activity).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>Completes when an activity is waiting on <see cref="Gate"/>.</summary>
+    public TaskCompletionSource<string> Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>Calls the Greet activity and returns its result.</summary>
+public sealed class GreetingWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) => context.CallActivityAsync<string>(nameof(GreetActivity), input);
+}
+
+public sealed class GreetActivity : WorkflowActivity<string, string>
+{
+    public override Task<string> RunAsync(WorkflowActivityContext context, string input) => Task.FromResult("Hello, " + input + "!");
+}
+
+/// <summary>
+/// Handles <c>input</c> "step" events one at a time: each goes to the Record activity, then the custom status says how
+/// many were handled. Returns the items in the order handled.
+/// </summary>
+public sealed class StepsWorkflow : Workflow<int, List<string>>
+{
+    public override async Task<List<string>> RunAsync(WorkflowContext context, int input)
+    {
+        var handled = new List<string>();
+        for (var i = 0; i < input; i++)
+        {
+            var item = await context.WaitForExternalEventAsync<string>("step");
+            handled.Add(await context.CallActivityAsync<string>(nameof(RecordActivity), new RecordInput(context.InstanceId, item)));
+            context.SetCustomStatus("handled:" + handled.Count);
+        }
+
+        return handled;
+    }
+}
+
+public sealed record RecordInput(string Instance, string Item);
+
+/// <summary>Counts each run in the <see cref="ActivityLedger"/> and echoes the item.</summary>
+public sealed class RecordActivity(ActivityLedger ledger, ReplicaName replica) : WorkflowActivity<RecordInput, string>
+{
+    public override async Task<string> RunAsync(WorkflowActivityContext context, RecordInput input)
+    {
+        ledger.Runs.AddOrUpdate((input.Instance, input.Item), 1, (_, n) => n + 1);
+        ledger.Calls.Enqueue((replica.Name, input.Instance, input.Item));
+        if (ledger.Gate is { } gate)
+        {
+            ledger.Blocked.TrySetResult(replica.Name);
+            await gate.Task;
+        }
+
+        return input.Item;
+    }
+}
+
+/// <summary>The name of the replica (app instance) a service runs in.</summary>
+public sealed record ReplicaName(string Name);
+
+/// <summary>Waits on a durable timer of <c>input</c> milliseconds, then returns "fired".</summary>
+public sealed class TimerWorkflow : Workflow<int, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, int input)
+    {
+        context.SetCustomStatus("waiting");
+        await context.CreateTimer(context.CurrentUtcDateTime.AddMilliseconds(input), CancellationToken.None);
+        return "fired";
+    }
+}
+
+/// <summary>Waits for an event that never comes (for terminate, suspend and purge).</summary>
+public sealed class WaitingWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string input)
+    {
+        context.SetCustomStatus("waiting");
+        return await context.WaitForExternalEventAsync<string>("go");
+    }
+}
