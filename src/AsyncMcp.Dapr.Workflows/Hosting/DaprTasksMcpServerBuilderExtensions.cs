@@ -49,6 +49,8 @@ public static class DaprTasksMcpServerBuilderExtensions
             workflows.RegisterActivity<RunToolActivity>(RunToolActivity.Name);
             workflows.RegisterActivity<NotifyTaskActivity>(NotifyTaskActivity.Name);
         });
+        // The SDK registers the concrete client; tasks depend on its interface.
+        services.TryAddSingleton<IDaprWorkflowClient>(sp => sp.GetRequiredService<DaprWorkflowClient>());
         return builder;
     }
 }

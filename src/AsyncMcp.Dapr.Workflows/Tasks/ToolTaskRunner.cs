@@ -135,8 +135,9 @@ internal sealed class ToolTaskRunner(
                     return;
                 }
 
-                notification.Params = Tag(notification.Params, input.TaskId);
-                await Forward(() => client.SendMessageAsync(notification, cancellationToken));
+                // A fresh message: the private server's one carries its transport's context.
+                var tagged = new JsonRpcNotification { Method = notification.Method, Params = Tag(notification.Params, input.TaskId) };
+                await Forward(() => client.SendMessageAsync(tagged, cancellationToken));
                 return;
             case JsonRpcRequest request:
                 await transport.DeliverAsync(await AskClientAsync(input, client, request, cancellationToken), cancellationToken);
