@@ -138,6 +138,17 @@ public sealed class DaprEmulator : IAsyncDisposable
         return sidecar;
     }
 
+    /// <summary>
+    /// The workflows of an app in the emulated cluster (instances, state, history), for tests to inspect. The app's
+    /// replicas run them through the workflow engine their sidecars serve (TaskHubSidecarService, what Dapr.Workflow talks to).
+    /// </summary>
+    /// <param name="appId">The app-id.</param>
+    public EmulatedWorkflows WorkflowsOf(string appId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        return new EmulatedWorkflows(Workflows.For(appId));
+    }
+
     /// <summary>Every message put on a topic so far (dead-letter topics included), in order.</summary>
     /// <param name="pubsubName">The pub/sub component.</param>
     /// <param name="topic">The topic.</param>

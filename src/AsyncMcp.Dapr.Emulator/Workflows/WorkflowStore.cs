@@ -116,6 +116,9 @@ internal sealed class WorkflowStore(StateStore store, string appId)
         return store.KeysLike(prefix, suffix).Select(k => k[prefix.Length..^suffix.Length]).ToList();
     }
 
+    /// <summary>Every stored key of the instance, in ordinal order.</summary>
+    public IReadOnlyList<string> KeysOf(string instanceId) => store.KeysLike(Key(instanceId, string.Empty), string.Empty);
+
     /// <summary>The stored key of one of the instance's rows.</summary>
     public string Key(string instanceId, string key) => ActorSystem.StateKey(appId, _actorType, instanceId, key);
 

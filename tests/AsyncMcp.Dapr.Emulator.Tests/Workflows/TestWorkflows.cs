@@ -12,11 +12,32 @@ public sealed class ActivityLedger
     /// <summary>Which replica ran each activity call, in order.</summary>
     public ConcurrentQueue<(string Replica, string Instance, string Item)> Calls { get; } = new();
 
-    /// <summary>When set, the Record activity waits on it before answering (to stop a replica mid-activity).</summary>
-    public TaskCompletionSource? Gate { get; set; }
+    private TaskCompletionSource? _activityGate;
+    private TaskCompletionSource? _turnGate;
+    private string? _heldInstance;
 
-    /// <summary>Completes when an activity is waiting on <see cref="Gate"/>.</summary>
-    public TaskCompletionSource<string> Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes with the replica's name when the next Record activity waits on the gate set by <see cref="HoldNextActivity"/>.</summary>
+    public TaskCompletionSource<string> ActivityHeld { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes with the replica's name when a worker holds back the turn completion chosen by <see cref="HoldNextTurn"/>.</summary>
+    public TaskCompletionSource<string> TurnHeld { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Makes the next Record activity (only that one) wait until the returned gate is completed.</summary>
+    public TaskCompletionSource HoldNextActivity() => _activityGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Makes the worker that completes the next turn of <paramref name="instanceId"/> hold its CompleteOrchestratorTask
+    /// call until the returned gate is completed (a turn stuck in the worker).
+    /// </summary>
+    public TaskCompletionSource HoldNextTurn(string instanceId)
+    {
+        _heldInstance = instanceId;
+        return _turnGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    internal TaskCompletionSource? TakeActivityGate() => Interlocked.Exchange(ref _activityGate, null);
+
+    internal TaskCompletionSource? TakeTurnGate(string instanceId) => instanceId == _heldInstance ? Interlocked.Exchange(ref _turnGate, null) : null;
 }
 
 /// <summary>Calls the Greet activity and returns its result.</summary>
@@ -59,9 +80,9 @@ public sealed class RecordActivity(ActivityLedger ledger, ReplicaName replica) :
     {
         ledger.Runs.AddOrUpdate((input.Instance, input.Item), 1, (_, n) => n + 1);
         ledger.Calls.Enqueue((replica.Name, input.Instance, input.Item));
-        if (ledger.Gate is { } gate)
+        if (ledger.TakeActivityGate() is { } gate)
         {
-            ledger.Blocked.TrySetResult(replica.Name);
+            ledger.ActivityHeld.TrySetResult(replica.Name);
             await gate.Task;
         }
 

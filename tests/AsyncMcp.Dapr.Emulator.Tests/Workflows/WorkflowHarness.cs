@@ -1,4 +1,5 @@
 using Dapr.Workflow;
+using Grpc.Net.ClientFactory;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(Ledger);
             builder.Services.AddSingleton(new ReplicaName(name));
+            builder.Services.ConfigureAll<GrpcClientFactoryOptions>(o => o.InterceptorRegistrations.Add(
+                new InterceptorRegistration(InterceptorScope.Client, _ => new TurnHoldingInterceptor(Ledger, name))));
             builder.Services.AddDaprWorkflow(options =>
             {
                 options.RegisterWorkflow<GreetingWorkflow>();
