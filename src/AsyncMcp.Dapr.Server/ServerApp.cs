@@ -31,6 +31,12 @@ public static class ServerApp
             // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
 
+        // Long tool calls as MCP tasks on Dapr Workflow (needs the sidecar's workflow engine, i.e. an actor state store).
+        if (builder.Configuration.GetValue("Mcp:Tasks:Enabled", true))
+        {
+            mcp.WithDaprTasks(options => builder.Configuration.GetSection("Mcp:Tasks").Bind(options));
+        }
+
         // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.
         if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Actors"))
         {

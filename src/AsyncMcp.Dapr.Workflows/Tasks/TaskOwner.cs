@@ -1,0 +1,29 @@
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Workflows.Tasks;
+
+/// <summary>
+/// Who a task belongs to. Over Dapr, the Dapr app-id that sent the request (the CloudEvent <c>source</c>, set by the
+/// sender's sidecar), so that any of that app's sessions, on any replica, sees its tasks and no other app does. Over
+/// Streamable HTTP, the authenticated user, else the MCP session, else one shared anonymous owner.
+/// </summary>
+internal static class TaskOwner
+{
+    /// <summary>The key under which the transport records the sender's app-id in <see cref="JsonRpcMessageContext.Items"/>.</summary>
+    public const string SourceItemKey = "asyncmcp.dapr.source";
+
+    public static string Of(JsonRpcRequest request, string? sessionId)
+    {
+        if (request.Context?.Items is { } items && items.TryGetValue(SourceItemKey, out var source) && source is string appId)
+        {
+            return "app:" + appId;
+        }
+
+        if (request.Context?.User?.Identity is { IsAuthenticated: true, Name: { } user })
+        {
+            return "user:" + user;
+        }
+
+        return sessionId is null ? "anonymous" : "session:" + sessionId;
+    }
+}
