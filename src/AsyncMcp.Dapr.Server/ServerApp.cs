@@ -42,6 +42,13 @@ public static class ServerApp
         {
             mcp.WithActorSessions(McpDaprConfiguration.SessionsSection);
         }
+
+        // Mcp:Sessions:Workflows=true hosts each session as a Dapr workflow instance instead (the same guarantees).
+        else if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Workflows"))
+        {
+            mcp.WithWorkflowSessions(McpDaprConfiguration.SessionsSection);
+        }
+
         builder.AddAppHealthChecks();
         builder.AddAppTelemetry();
 

@@ -1,5 +1,5 @@
+using AsyncMcp.Dapr.Workflows.Hosting;
 using AsyncMcp.Dapr.Workflows.Tasks;
-using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
@@ -43,14 +43,12 @@ public static class DaprTasksMcpServerBuilderExtensions
         services.TryAddSingleton<TaskMessageFilters>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<McpServerOptions>, TasksServerOptionsSetup>());
         services.AddHostedService<TaskSweeper>();
-        services.AddDaprWorkflow(workflows =>
+        services.AddWorkflows(workflows =>
         {
             workflows.RegisterWorkflow<McpToolTaskWorkflow>(McpToolTaskWorkflow.Name);
             workflows.RegisterActivity<RunToolActivity>(RunToolActivity.Name);
             workflows.RegisterActivity<NotifyTaskActivity>(NotifyTaskActivity.Name);
         });
-        // The SDK registers the concrete client; tasks depend on its interface.
-        services.TryAddSingleton<IDaprWorkflowClient>(sp => sp.GetRequiredService<DaprWorkflowClient>());
         return builder;
     }
 }
