@@ -156,6 +156,18 @@ internal sealed class WorkflowSessionHost(
     private async Task<string?> FindAsync(string sessionId, CancellationToken cancellationToken)
     {
         var state = await workflows.GetWorkflowStateAsync(InstanceOf(sessionId), true, cancellationToken);
+        if (state is { Exists: true, RuntimeStatus: WorkflowRuntimeStatus.Pending })
+        {
+            // Created, its first turn not yet committed (the client may answer the initialize result that fast): wait
+            // for the turn, which names the workflow and its owner.
+            state = await workflows.WaitForWorkflowStartAsync(InstanceOf(sessionId), true, cancellationToken);
+        }
+
+        if (state is { Exists: true } && state.RuntimeStatus is WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated)
+        {
+            WorkflowSessionLog.WorkflowEnded(logger, sessionId, state.RuntimeStatus.ToString(), state.FailureDetails?.ErrorMessage);
+        }
+
         if (state is not { Exists: true } || state.WorkflowName != SessionWorkflow.Name ||
             state.RuntimeStatus is not (WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended or WorkflowRuntimeStatus.ContinuedAsNew))
         {

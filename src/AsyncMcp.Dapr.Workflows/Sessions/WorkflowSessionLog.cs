@@ -19,4 +19,7 @@ internal static partial class WorkflowSessionLog
 
     [LoggerMessage(2205, LogLevel.Warning, "The open-session count could not be updated.")]
     public static partial void CounterFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2206, LogLevel.Warning, "The workflow of session {SessionId} ended as {Status}: {Failure}")]
+    public static partial void WorkflowEnded(ILogger logger, string sessionId, string status, string? failure);
 }

@@ -13,10 +13,11 @@ using ModelContextProtocol.Server;
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
 /// <summary>
-/// Sessions hosted as Dapr actors (Mcp:Sessions:Actors=true) over the emulator: several replicas of one server app,
-/// replicas that die or restart, duplicates, expiry, close, the cap and foreign app-ids.
+/// The durable session hosts over the emulator, each through the same tests (Mcp:Sessions:Actors or
+/// Mcp:Sessions:Workflows): several replicas of one server app, replicas that die or restart, duplicates, expiry,
+/// close, the cap and foreign app-ids.
 /// </summary>
-public sealed class ActorSessionTests : IAsyncLifetime
+public abstract class DurableSessionHostTests : IAsyncLifetime
 {
     private const string ProbeTopic = "probe-replies";
     private DaprMcpHarness _harness = null!;
@@ -34,9 +35,12 @@ public sealed class ActorSessionTests : IAsyncLifetime
         }
     }
 
-    private static Dictionary<string, string?> Settings(string? idle = null, string? maxSessions = null) => new()
+    /// <summary>The host's switch under <c>Mcp:Sessions</c>.</summary>
+    protected abstract string Host { get; }
+
+    private Dictionary<string, string?> Settings(string? idle = null, string? maxSessions = null) => new()
     {
-        ["Mcp:Sessions:Actors"] = "true",
+        ["Mcp:Sessions:" + Host] = "true",
         ["Mcp:Sessions:InFlightCheckInterval"] = "00:00:00.200",
         ["Mcp:PubSub:SessionIdleTimeout"] = idle ?? "00:10:00",
         ["Mcp:PubSub:MaxSessions"] = maxSessions ?? "1000",
@@ -327,4 +331,16 @@ public sealed class ActorSessionTests : IAsyncLifetime
 
     private static JsonObject Initialize(string id) =>
         ProbeEvents.Message(id, "client", $"pubsub://{DaprMcpHarness.PubSub}/{ProbeTopic}", ProbeEvents.Initialize("burst"));
+}
+
+/// <summary>Sessions hosted as Dapr actors.</summary>
+public sealed class ActorSessionTests : DurableSessionHostTests
+{
+    protected override string Host => "Actors";
+}
+
+/// <summary>Sessions hosted as Dapr workflow instances.</summary>
+public sealed class WorkflowSessionTests : DurableSessionHostTests
+{
+    protected override string Host => "Workflows";
 }
