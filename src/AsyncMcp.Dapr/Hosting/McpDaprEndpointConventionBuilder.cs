@@ -2,9 +2,14 @@ using Microsoft.AspNetCore.Builder;
 
 namespace AsyncMcp.Dapr.Hosting;
 
-/// <summary>The convention builder of everything one <c>Map…</c> call mapped: a convention added applies to all of it.</summary>
-internal sealed class McpDaprEndpointConventionBuilder(IReadOnlyList<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder
+/// <summary>
+/// The convention builder of everything one <c>Map…</c> call mapped (a subscription route and the actor endpoints, a
+/// proxy's front and reply routes): a convention added to it applies to every one of those endpoints.
+/// </summary>
+/// <param name="builders">The builders of the endpoints mapped.</param>
+public sealed class McpDaprEndpointConventionBuilder(IReadOnlyList<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder
 {
+    /// <inheritdoc />
     public void Add(Action<EndpointBuilder> convention)
     {
         foreach (var builder in builders)
@@ -13,6 +18,7 @@ internal sealed class McpDaprEndpointConventionBuilder(IReadOnlyList<IEndpointCo
         }
     }
 
+    /// <inheritdoc />
     public void Finally(Action<EndpointBuilder> finallyConvention)
     {
         foreach (var builder in builders)

@@ -49,14 +49,14 @@ public sealed record McpEnvelope
         ReplyAddress? replyTo = null,
         string? id = null,
         string type = McpCloudEventTypes.Message) => new()
-    {
-        Id = id ?? Guid.NewGuid().ToString("N"),
-        Source = source,
-        Type = type,
-        SessionId = sessionId,
-        ReplyTo = replyTo,
-        Connection = connection,
-        TraceParent = McpEventPublisher.CurrentTraceParent(),
-        Message = message,
-    };
+        {
+            Id = id ?? Guid.NewGuid().ToString("N"),
+            Source = source,
+            Type = type,
+            SessionId = sessionId,
+            ReplyTo = replyTo,
+            Connection = connection,
+            TraceParent = McpEventPublisher.CurrentTraceParent(),
+            Message = message,
+        };
 }
