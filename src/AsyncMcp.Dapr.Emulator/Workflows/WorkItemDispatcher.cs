@@ -21,11 +21,11 @@ internal sealed class WorkItemDispatcher(string appId, WorkflowPlacement placeme
 
     public async Task<WorkflowResponse> RunWorkflowAsync(WorkflowRequest request, CancellationToken ct) =>
         (WorkflowResponse)await ExecuteAsync(WorkflowKind, request.InstanceId, request.InstanceId,
-            token => new WorkItem { WorkflowRequest = request, CompletionToken = token }, ct).ConfigureAwait(false);
+            (token, stream) => new WorkItem { WorkflowRequest = stream.ForWorker(request), CompletionToken = token }, ct).ConfigureAwait(false);
 
     public async Task<ActivityResponse> RunActivityAsync(string actorId, ActivityRequest request, CancellationToken ct) =>
         (ActivityResponse)await ExecuteAsync(ActivityKind, actorId, request.WorkflowInstance.InstanceId,
-            token => new WorkItem { ActivityRequest = request, CompletionToken = token }, ct).ConfigureAwait(false);
+            (token, _) => new WorkItem { ActivityRequest = request, CompletionToken = token }, ct).ConfigureAwait(false);
 
     /// <summary>Delivers a worker's completion to the dispatch waiting for it.</summary>
     /// <exception cref="Grpc.Core.RpcException">No dispatch of this kind and instance waits for the token.</exception>
@@ -41,7 +41,7 @@ internal sealed class WorkItemDispatcher(string appId, WorkflowPlacement placeme
         pending.Result.TrySetResult(response);
     }
 
-    private async Task<IMessage> ExecuteAsync(string kind, string actorId, string instanceId, Func<string, WorkItem> build, CancellationToken ct)
+    private async Task<IMessage> ExecuteAsync(string kind, string actorId, string instanceId, Func<string, WorkerStream, WorkItem> build, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -60,7 +60,7 @@ internal sealed class WorkItemDispatcher(string appId, WorkflowPlacement placeme
             _pending[token] = pending;
             try
             {
-                if (!stream.Outbox.Writer.TryWrite(build(token)))
+                if (!stream.Outbox.Writer.TryWrite(build(token, stream)))
                 {
                     logger.WorkItemOutcome(appId, kind, actorId, stream.Id, attempt, "stream closed before sending; dispatching again");
                     continue;

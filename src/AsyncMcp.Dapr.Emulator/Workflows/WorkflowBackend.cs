@@ -63,7 +63,7 @@ internal sealed partial class WorkflowBackend
     public WorkflowActor Actor(string instanceId) => _actors.GetOrAdd(instanceId, id => new WorkflowActor(this, id));
 
     /// <summary>Serves one GetWorkItems stream until the worker or the sidecar goes (durabletask-go backend/executor.go GetWorkItems).</summary>
-    public async Task ServeWorkItemsAsync(DaprSidecar sidecar, IServerStreamWriter<WorkItem> writer, CancellationToken callCancelled)
+    public async Task ServeWorkItemsAsync(DaprSidecar sidecar, GetWorkItemsRequest request, IServerStreamWriter<WorkItem> writer, CancellationToken callCancelled)
     {
         if (!HasActorStateStore)
         {
@@ -71,7 +71,7 @@ internal sealed partial class WorkflowBackend
         }
 
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, sidecar.StoppingToken, Stopping);
-        var stream = new WorkerStream(sidecar);
+        var stream = new WorkerStream(sidecar, request.Capabilities.Contains(WorkerCapability.StatefulHistory));
         Placement.Add(stream);
         Logger.WorkerConnected(AppId, stream.Id, stream.Host);
         try

@@ -54,7 +54,7 @@ internal sealed class WorkflowGrpcService(Func<DaprSidecar> sidecar)
         new() { DeletedInstanceCount = await Backend.PurgeAsync(request, context.CancellationToken).ConfigureAwait(false) };
 
     public Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> writer, ServerCallContext context) =>
-        Backend.ServeWorkItemsAsync(sidecar(), writer, context.CancellationToken);
+        Backend.ServeWorkItemsAsync(sidecar(), request, writer, context.CancellationToken);
 
     public Task<CompleteTaskResponse> CompleteActivityTask(ActivityResponse response, ServerCallContext context)
     {
