@@ -1,7 +1,7 @@
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Server;
-using AsyncMcp.Dapr.Transports;
+
 using AsyncMcp.Dapr.Workflows.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,8 +68,11 @@ internal sealed class TaskEndToEndHarness : IAsyncDisposable
     public EmulatedApp? RunningReplicaOf(string taskId) =>
         Servers.FirstOrDefault(app => app.App.Services.GetRequiredService<TaskExecutions>().IsRunning(taskId));
 
-    public Task<McpClient> ConnectAsync(string? protocolVersion = null, McpClientHandlers? handlers = null) =>
-        Client.App.Services.GetRequiredService<PubSubClientTransport>().CreateClientAsync(
+    /// <summary>Starts another client app, with its own Dapr app-id.</summary>
+    public Task<EmulatedApp> StartClientAsync(string appId) => StartAppAsync(appId, ClientApp.Build, new Dictionary<string, string?>());
+
+    public Task<McpClient> ConnectAsync(string? protocolVersion = null, McpClientHandlers? handlers = null, EmulatedApp? from = null) =>
+        (from ?? Client).App.Services.GetRequiredService<PubSubClientTransport>().CreateClientAsync(
             new McpClientOptions { ProtocolVersion = protocolVersion, Handlers = handlers ?? new McpClientHandlers() },
             TestContext.Current.CancellationToken);
 
