@@ -34,7 +34,7 @@ public static class ServerApp
         // Long tool calls as MCP tasks on Dapr Workflow (needs the sidecar's workflow engine, i.e. an actor state store).
         if (builder.Configuration.GetValue("Mcp:Tasks:Enabled", true))
         {
-            mcp.WithDaprTasks(options => builder.Configuration.GetSection("Mcp:Tasks").Bind(options));
+            mcp.WithDaprTasks("Mcp:Tasks");
         }
 
         // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.

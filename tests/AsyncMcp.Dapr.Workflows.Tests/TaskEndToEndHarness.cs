@@ -1,7 +1,8 @@
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Server;
-using AsyncMcp.Dapr.Transports;
+
+using AsyncMcp.Dapr.Workflows.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -55,15 +56,23 @@ internal sealed class TaskEndToEndHarness : IAsyncDisposable
     /// <summary>Starts a (further) replica of the server app.</summary>
     public Task<EmulatedApp> StartServerAsync() => StartAppAsync("server", ServerApp.Build, _serverSettings);
 
-    /// <summary>Stops an app and its sidecar together, as when a replica dies.</summary>
+    /// <summary>Stops a replica as when it dies: its sidecar first (nothing it does after reaches Dapr), then the app.</summary>
     public async Task StopAsync(EmulatedApp app)
     {
         _apps.Remove(app);
+        await app.Sidecar.StopAsync();
         await app.DisposeAsync();
     }
 
-    public Task<McpClient> ConnectAsync(string? protocolVersion = null, McpClientHandlers? handlers = null) =>
-        Client.App.Services.GetRequiredService<PubSubClientTransport>().CreateClientAsync(
+    /// <summary>The server replica whose process runs the tool of <paramref name="taskId"/> now, if any.</summary>
+    public EmulatedApp? RunningReplicaOf(string taskId) =>
+        Servers.FirstOrDefault(app => app.App.Services.GetRequiredService<TaskExecutions>().IsRunning(taskId));
+
+    /// <summary>Starts another client app, with its own Dapr app-id.</summary>
+    public Task<EmulatedApp> StartClientAsync(string appId) => StartAppAsync(appId, ClientApp.Build, new Dictionary<string, string?>());
+
+    public Task<McpClient> ConnectAsync(string? protocolVersion = null, McpClientHandlers? handlers = null, EmulatedApp? from = null) =>
+        (from ?? Client).App.Services.GetRequiredService<PubSubClientTransport>().CreateClientAsync(
             new McpClientOptions { ProtocolVersion = protocolVersion, Handlers = handlers ?? new McpClientHandlers() },
             TestContext.Current.CancellationToken);
 
@@ -84,6 +93,11 @@ internal sealed class TaskEndToEndHarness : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new TestOutputLoggerProvider());
+            if (appId == "server")
+            {
+                // Tools that hold until the test lets them go, for the fault tests.
+                builder.Services.AddMcpServer().WithTools<HeldTools>();
+            }
         }, cancellationToken: TestContext.Current.CancellationToken);
         _apps.Add(app);
         return app;

@@ -96,6 +96,26 @@ public sealed class TaskEndToEndTests
         Assert.Equal("cancelled", done.Status);
     }
 
+    [Fact]
+    public async Task A_task_is_seen_from_any_session_of_the_app_that_created_it_and_refused_to_another_app()
+    {
+        await using var harness = await TaskEndToEndHarness.StartAsync();
+        var intruderApp = await harness.StartClientAsync("intruder");
+        await using var owner = await harness.ConnectAsync("2025-11-25");
+        await using var sameApp = await harness.ConnectAsync("2025-11-25");
+        await using var intruder = await harness.ConnectAsync("2025-11-25", from: intruderApp);
+
+        var task = await owner.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 1 }, cancellationToken: Ct);
+        Assert.Equal(task.TaskId, (await sameApp.GetTaskAsync(task.TaskId, Ct)).TaskId);
+        var refused = await Assert.ThrowsAsync<McpProtocolException>(() => intruder.GetTaskAsync(task.TaskId, Ct));
+        Assert.Equal(McpErrorCode.InvalidParams, refused.ErrorCode);
+        Assert.Contains("belongs to another app", refused.Message);
+        await Assert.ThrowsAsync<McpProtocolException>(() => intruder.CancelTaskAsync(task.TaskId, Ct));
+        var (listed, _) = await intruder.ListTasksAsync(cancellationToken: Ct);
+        Assert.DoesNotContain(listed, t => t.TaskId == task.TaskId);
+        Assert.Equal("completed", (await owner.WaitForTaskAsync(task.TaskId, Ct)).Status);
+    }
+
     internal static async Task WaitUntilAsync(Func<bool> condition, int seconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

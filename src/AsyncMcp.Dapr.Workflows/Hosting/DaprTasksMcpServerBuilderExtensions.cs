@@ -20,11 +20,33 @@ public static class DaprTasksMcpServerBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
     /// <param name="configure">Sets the options; they are validated when the app starts.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IMcpServerBuilder WithDaprTasks(this IMcpServerBuilder builder, Action<DaprTasksOptions>? configure = null)
+    public static IMcpServerBuilder WithDaprTasks(this IMcpServerBuilder builder, Action<DaprTasksOptions>? configure = null) =>
+        builder.AddDaprTasks(configure, configSectionPath: null);
+
+    /// <summary>
+    /// As <see cref="WithDaprTasks(IMcpServerBuilder, Action{DaprTasksOptions}?)"/>, with the options bound from a
+    /// configuration section (conventionally <c>Mcp:Tasks</c>) and then changed by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
+    /// <param name="configSectionPath">The configuration section to bind, e.g. <c>Mcp:Tasks</c>.</param>
+    /// <param name="configure">Further changes to the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IMcpServerBuilder WithDaprTasks(this IMcpServerBuilder builder, string configSectionPath, Action<DaprTasksOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        return builder.AddDaprTasks(configure, configSectionPath);
+    }
+
+    private static IMcpServerBuilder AddDaprTasks(this IMcpServerBuilder builder, Action<DaprTasksOptions>? configure, string? configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var options = services.AddOptions<DaprTasksOptions>();
+        if (configSectionPath is not null)
+        {
+            options.BindConfiguration(configSectionPath);
+        }
+
         if (configure is not null)
         {
             options.Configure(configure);

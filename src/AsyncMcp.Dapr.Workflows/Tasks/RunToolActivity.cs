@@ -1,4 +1,5 @@
 using Dapr.Workflow;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ internal sealed class RunToolActivity(
     TaskExecutions executions,
     IOptions<DaprTasksOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<RunToolActivity> logger) : WorkflowActivity<TaskInput, TaskOutcome>
 {
     public const string Name = "mcp-tool-task-run";
@@ -21,7 +23,7 @@ internal sealed class RunToolActivity(
     public override async Task<TaskOutcome> RunAsync(WorkflowActivityContext context, TaskInput input)
     {
         var instanceId = context.InstanceId;
-        var state = await workflows.GetWorkflowStateAsync(instanceId, false);
+        var state = await workflows.GetWorkflowStateAsync(instanceId, true);
         if (state is { IsWorkflowCompleted: true })
         {
             // Cancelled or expired before the run began: the workflow no longer waits for an outcome.
@@ -44,14 +46,15 @@ internal sealed class RunToolActivity(
             Log.RunRepeated(logger, input.TaskId, input.ToolName, started);
         }
 
-        using var run = executions.Start(input.TaskId, CancellationToken.None);
+        // A stopping app cancels the tool; the activity then fails rather than reporting an outcome, so Dapr runs it again.
+        using var run = executions.Start(input.TaskId, lifetime.ApplicationStopping);
         using var watch = new CancellationTokenSource();
         var watching = WatchAsync(instanceId, input.TaskId, watch.Token);
         try
         {
             return await runner.RunAsync(input, run.Token);
         }
-        catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.Token.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return WorkflowTaskStore.Cancelled("The task was cancelled by request.", time.GetUtcNow());
         }

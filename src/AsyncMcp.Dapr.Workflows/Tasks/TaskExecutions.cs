@@ -20,6 +20,9 @@ internal sealed class TaskExecutions
         return new Run(this, taskId, source);
     }
 
+    /// <summary>Whether the tool of <paramref name="taskId"/> runs in this process now.</summary>
+    public bool IsRunning(string taskId) => _runs.ContainsKey(taskId);
+
     /// <summary>Cancels the tool run of <paramref name="taskId"/> if it runs in this process.</summary>
     public void Cancel(string taskId)
     {

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Workflows.Tasks;
@@ -9,12 +10,9 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// </summary>
 internal static class TaskOwner
 {
-    /// <summary>The key under which the transport records the sender's app-id in <see cref="JsonRpcMessageContext.Items"/>.</summary>
-    public const string SourceItemKey = "asyncmcp.dapr.source";
-
     public static string Of(JsonRpcRequest request, string? sessionId)
     {
-        if (request.Context?.Items is { } items && items.TryGetValue(SourceItemKey, out var source) && source is string appId)
+        if (McpDaprTelemetry.SenderAppIdOf(request) is { } appId)
         {
             return "app:" + appId;
         }
