@@ -3,6 +3,7 @@ using AsyncMcp.Dapr.Emulator.Components;
 using AsyncMcp.Dapr.Emulator.Diagnostics;
 using AsyncMcp.Dapr.Emulator.PubSub;
 using AsyncMcp.Dapr.Emulator.State;
+using AsyncMcp.Dapr.Emulator.Workflows;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,6 +44,7 @@ public sealed class DaprEmulator : IAsyncDisposable
         Logger = (Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AsyncMcp.Dapr.Emulator");
         Broker = new Broker(new DeliveryContext(Options, Logger, m => Broker!.Publish(m), RaiseSettled, Time));
         Actors = new ActorSystem(this);
+        Workflows = new WorkflowEngine(this);
     }
 
     /// <summary>
@@ -58,6 +60,8 @@ public sealed class DaprEmulator : IAsyncDisposable
     internal Broker Broker { get; }
 
     internal ActorSystem Actors { get; }
+
+    internal WorkflowEngine Workflows { get; }
 
     internal TimeProvider Time { get; } = TimeProvider.System;
 
@@ -150,6 +154,17 @@ public sealed class DaprEmulator : IAsyncDisposable
         return sidecar;
     }
 
+    /// <summary>
+    /// The workflows of an app in the emulated cluster (instances, state, history), for tests to inspect. The app's
+    /// replicas run them through the workflow engine their sidecars serve (TaskHubSidecarService, what Dapr.Workflow talks to).
+    /// </summary>
+    /// <param name="appId">The app-id.</param>
+    public EmulatedWorkflows WorkflowsOf(string appId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        return new EmulatedWorkflows(Workflows.For(appId));
+    }
+
     /// <summary>Every message put on a topic so far (dead-letter topics included), in order.</summary>
     /// <param name="pubsubName">The pub/sub component.</param>
     /// <param name="topic">The topic.</param>
@@ -196,6 +211,7 @@ public sealed class DaprEmulator : IAsyncDisposable
         }
 
         await Task.WhenAll(sidecars.Select(s => s.StopAsync())).ConfigureAwait(false);
+        await Workflows.DisposeAsync().ConfigureAwait(false);
         await Actors.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         BindingClient.Dispose();

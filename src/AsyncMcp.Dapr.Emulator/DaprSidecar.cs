@@ -5,6 +5,7 @@ using AsyncMcp.Dapr.Emulator.Api;
 using AsyncMcp.Dapr.Emulator.Components;
 using AsyncMcp.Dapr.Emulator.Diagnostics;
 using AsyncMcp.Dapr.Emulator.PubSub;
+using AsyncMcp.Dapr.Emulator.Workflows;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
@@ -59,6 +60,9 @@ public sealed class DaprSidecar : IAsyncDisposable
     internal SemaphoreSlim Slots { get; }
 
     internal AppChannel? AppChannel { get; private set; }
+
+    /// <summary>The workflow backend of this sidecar's app-id.</summary>
+    internal WorkflowBackend Workflows => _emulator.Workflows.For(AppId);
 
     /// <summary>
     /// Attaches the app as daprd does when the app is up: reads GET {app}/dapr/subscribe, merges the declarative
@@ -151,6 +155,8 @@ public sealed class DaprSidecar : IAsyncDisposable
     internal static async Task<DaprSidecar> StartAsync(DaprEmulator emulator, string appId, SidecarPorts ports, CancellationToken cancellationToken)
     {
         var api = new SidecarApi(emulator, appId);
+        DaprSidecar? self = null;
+        DaprSidecar Self() => self ?? throw new InvalidOperationException("The sidecar is starting.");
 
         var grpcBuilder = WebApplication.CreateSlimBuilder();
         grpcBuilder.Logging.ClearProviders();
@@ -158,13 +164,16 @@ public sealed class DaprSidecar : IAsyncDisposable
         grpcBuilder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
         grpcBuilder.Services.AddSingleton(new DaprGrpcService(api));
         grpcBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethodProvider>());
+        grpcBuilder.Services.AddSingleton(new WorkflowGrpcService(Self));
+        grpcBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<WorkflowGrpcService>, WorkflowGrpcMethodProvider>());
 
         // The .NET SDK (Dapr.Common DaprRuntimeCapabilities) probes the sidecar with gRPC server reflection.
-        var services = new[] { global::Dapr.Client.Autogen.Grpc.v1.Dapr.Descriptor };
+        var services = new[] { global::Dapr.Client.Autogen.Grpc.v1.Dapr.Descriptor, global::Dapr.DurableTask.Protobuf.TaskHubSidecarService.Descriptor };
         grpcBuilder.Services.AddSingleton(new ReflectionServiceImpl(services));
         grpcBuilder.Services.AddSingleton(new ReflectionV1ServiceImpl(services));
         var grpcApp = grpcBuilder.Build();
         grpcApp.MapGrpcService<DaprGrpcService>();
+        grpcApp.MapGrpcService<WorkflowGrpcService>();
         grpcApp.MapGrpcService<ReflectionServiceImpl>();
         grpcApp.MapGrpcService<ReflectionV1ServiceImpl>();
 
@@ -172,9 +181,8 @@ public sealed class DaprSidecar : IAsyncDisposable
         httpBuilder.Logging.ClearProviders();
         httpBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, ports.Http, l => l.Protocols = HttpProtocols.Http1AndHttp2));
         var httpApp = httpBuilder.Build();
-        DaprSidecar? self = null;
         HttpApi.Map(httpApp, api, () => !ports.WaitsForApp || self?.AppChannel is not null);
-        ActorHttpApi.Map(httpApp, api, () => self ?? throw new InvalidOperationException("The sidecar is starting."));
+        ActorHttpApi.Map(httpApp, api, Self);
 
         await grpcApp.StartAsync(cancellationToken).ConfigureAwait(false);
         await httpApp.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using AsyncMcp.Dapr.Workflows.Tasks;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -16,7 +17,7 @@ public sealed class SampleTools(IOptions<SampleServerOptions> options)
     public static string Echo([Description("The text to return.")] string text) => text;
 
     /// <summary>Works for a while, reporting progress and logging, and stops when cancelled.</summary>
-    [McpServerTool(Name = "slow_job"), Description("Runs a job that takes a while and reports its progress.")]
+    [McpServerTool(Name = "slow_job"), McpTask(McpTaskSupport.Optional), Description("Runs a job that takes a while and reports its progress; may run as an MCP task.")]
     public async Task<string> SlowJobAsync(
         McpServer server,
         IProgress<ProgressNotificationValue> progress,

@@ -31,11 +31,24 @@ public static class ServerApp
             // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
 
+        // Long tool calls as MCP tasks on Dapr Workflow (needs the sidecar's workflow engine, i.e. an actor state store).
+        if (builder.Configuration.GetValue("Mcp:Tasks:Enabled", true))
+        {
+            mcp.WithDaprTasks("Mcp:Tasks");
+        }
+
         // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.
         if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Actors"))
         {
             mcp.WithActorSessions(McpDaprConfiguration.SessionsSection);
         }
+
+        // Mcp:Sessions:Workflows=true hosts each session as a Dapr workflow instance instead (the same guarantees).
+        else if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Workflows"))
+        {
+            mcp.WithWorkflowSessions(McpDaprConfiguration.SessionsSection);
+        }
+
         builder.AddAppHealthChecks();
         builder.AddAppTelemetry();
 

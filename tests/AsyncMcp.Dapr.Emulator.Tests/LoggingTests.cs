@@ -11,7 +11,7 @@ public sealed class LoggingTests
     public async Task Each_delivery_outcome_and_each_emulated_component_gets_a_log_line()
     {
         var lines = new ConcurrentQueue<string>();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(new ListProvider(lines)).SetMinimumLevel(LogLevel.Information));
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new ListLoggerProvider(lines)).SetMinimumLevel(LogLevel.Information));
         await using var emulator = new DaprEmulator(new DaprEmulatorOptions { LoggerFactory = factory, MaxDeliveryAttempts = 2, RetryBackoff = TimeSpan.FromMilliseconds(1) });
         emulator.AddComponent("pubsub", "pubsub.redis");
         var settled = new Settled(emulator);
@@ -28,25 +28,5 @@ public sealed class LoggingTests
         Assert.Contains(lines, l => l.Contains("ok-1", StringComparison.Ordinal) && l.Contains("SUCCESS", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("bad-1", StringComparison.Ordinal) && l.Contains("to be retried", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("bad-1", StringComparison.Ordinal) && l.Contains("discarded after 2 attempt(s)", StringComparison.Ordinal));
-    }
-
-    private sealed class ListProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(lines);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class ListLogger(ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
     }
 }

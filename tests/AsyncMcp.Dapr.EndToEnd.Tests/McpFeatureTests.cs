@@ -8,9 +8,10 @@ namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
 /// <summary>
 /// Every MCP feature that crosses the wire, through a real McpClient, the pub/sub client transport, the emulated
-/// sidecars and broker, the server transport and a real McpServer, for both protocol generations.
+/// sidecars and broker, the server transport and a real McpServer, for both protocol generations, over each session
+/// host (in memory, Dapr actors, Dapr workflows).
 /// </summary>
-public sealed class McpFeatureTests : IAsyncLifetime
+public abstract class McpFeatureTests : IAsyncLifetime
 {
     public static readonly TheoryData<string?> ProtocolVersions = new(null!, "2025-11-25");
 
@@ -18,7 +19,10 @@ public sealed class McpFeatureTests : IAsyncLifetime
 
     private static CancellationToken Timeout => TestDeadline.Current;
 
-    public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync();
+    /// <summary>The server settings that select the session host.</summary>
+    protected virtual Dictionary<string, string?>? HostSettings => null;
+
+    public async ValueTask InitializeAsync() => _harness = await DaprMcpHarness.StartAsync(HostSettings);
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
@@ -214,4 +218,19 @@ public sealed class McpFeatureTests : IAsyncLifetime
     {
         public void Report(ProgressNotificationValue value) => report(value);
     }
+}
+
+/// <summary>The features over sessions held in memory by one replica.</summary>
+public sealed class InMemoryMcpFeatureTests : McpFeatureTests;
+
+/// <summary>The features over sessions hosted as Dapr actors.</summary>
+public sealed class ActorMcpFeatureTests : McpFeatureTests
+{
+    protected override Dictionary<string, string?>? HostSettings => new() { ["Mcp:Sessions:Actors"] = "true" };
+}
+
+/// <summary>The features over sessions hosted as Dapr workflow instances.</summary>
+public sealed class WorkflowMcpFeatureTests : McpFeatureTests
+{
+    protected override Dictionary<string, string?>? HostSettings => new() { ["Mcp:Sessions:Workflows"] = "true" };
 }

@@ -36,6 +36,19 @@ internal sealed class StateStore
         }
     }
 
+    /// <summary>The stored keys that start with <paramref name="prefix"/> and end with <paramref name="suffix"/>, in ordinal order
+    /// (what components-contrib's KeysLike answers for "prefix%suffix").</summary>
+    public IReadOnlyList<string> KeysLike(string prefix, string suffix)
+    {
+        lock (_gate)
+        {
+            return _items.Keys
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.EndsWith(suffix, StringComparison.Ordinal) && k.Length >= prefix.Length + suffix.Length)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+    }
+
     /// <summary>Applies all <paramref name="operations"/> or none; throws <see cref="StateETagException"/> on a failed check.</summary>
     public void Apply(IReadOnlyList<StateOperation> operations)
     {

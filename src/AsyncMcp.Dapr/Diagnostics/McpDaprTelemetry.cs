@@ -25,4 +25,16 @@ public static class McpDaprTelemetry
         ArgumentNullException.ThrowIfNull(message);
         return MessageIds.Get(message);
     }
+
+    /// <summary>
+    /// The Dapr app-id that sent a message delivered over Dapr (its CloudEvent <c>source</c>, set by the sender's
+    /// sidecar): the identity a server can bind what the request creates to, as sessions and MCP tasks are.
+    /// </summary>
+    /// <param name="message">A message delivered over Dapr pub/sub.</param>
+    /// <returns>The app-id, or <see langword="null"/> for a message that did not come over Dapr.</returns>
+    public static string? SenderAppIdOf(ModelContextProtocol.Protocol.JsonRpcMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return MessageIds.SourceOf(message);
+    }
 }

@@ -19,6 +19,20 @@ internal static class MessageIds
         (context.Items ??= new Dictionary<string, object?>(StringComparer.Ordinal))[ItemKey] = messageId;
     }
 
+    /// <summary>The key of the sender's Dapr app-id (the CloudEvent <c>source</c>) of a delivered message.</summary>
+    public const string SourceItemKey = "asyncmcp.dapr.source";
+
+    /// <summary>Records the CloudEvent id and the sender's app-id of a delivered message.</summary>
+    public static void SetDelivered(JsonRpcMessage message, string messageId, string source)
+    {
+        Set(message, messageId);
+        message.Context!.Items![SourceItemKey] = source;
+    }
+
+    /// <summary>The sender's Dapr app-id of a message delivered over Dapr.</summary>
+    public static string? SourceOf(JsonRpcMessage message) =>
+        message.Context?.Items is { } items && items.TryGetValue(SourceItemKey, out var source) ? source as string : null;
+
     /// <summary>The CloudEvent id of <paramref name="message"/>, if it was published or delivered over Dapr.</summary>
     public static string? Get(JsonRpcMessage message) =>
         message.Context?.Items is { } items && items.TryGetValue(ItemKey, out var id) ? id as string : null;

@@ -47,6 +47,21 @@ public static class ActorSessionsMcpServerBuilderExtensions
         var services = builder.Services;
         services.AddMcpDaprCore<ActorSessionOptions, ActorSessionOptionsValidator>(configure, configSectionPath);
 
+        services.AddMcpSessionCounter();
+        services.AddOptions<ActorRuntimeOptions>().Configure<IOptions<ActorSessionOptions>>((runtime, sessions) =>
+            runtime.Actors.RegisterActor<SessionActor>(sessions.Value.ActorTypeName));
+        services.RemoveAll<IMcpSessionHost>();
+        services.AddSingleton<ActorSessionHost>();
+        services.AddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<ActorSessionHost>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the open-session count shared by the replicas (<see cref="SessionCounterActor"/>, actor type
+    /// <c>{ActorTypeName}Counter</c>) as the session cap, with the Dapr actor runtime it runs on. Durable hosts share it.
+    /// </summary>
+    internal static IServiceCollection AddMcpSessionCounter(this IServiceCollection services)
+    {
         // The sidecar's HTTP endpoint as Dapr.Client reads it (configuration first, then the environment).
         services.AddOptions<ActorRuntimeOptions>().Configure<IConfiguration, IOptions<ActorSessionOptions>>((runtime, configuration, sessions) =>
         {
@@ -56,7 +71,6 @@ public static class ActorSessionsMcpServerBuilderExtensions
                 : string.IsNullOrEmpty(runtime.HttpEndpoint) ? DaprDefaults.GetDefaultHttpEndpoint() : runtime.HttpEndpoint;
             runtime.HttpEndpoint = endpoint.TrimEnd('/');
 
-            runtime.Actors.RegisterActor<SessionActor>(sessions.Value.ActorTypeName);
             runtime.Actors.RegisterActor<SessionCounterActor>(SessionCounter.ActorTypeName(sessions.Value));
         });
 
@@ -70,9 +84,6 @@ public static class ActorSessionsMcpServerBuilderExtensions
         services.TryAddSingleton<SessionCounter>();
         services.RemoveAll<ISessionCap>();
         services.AddSingleton<ISessionCap>(sp => sp.GetRequiredService<SessionCounter>());
-        services.RemoveAll<IMcpSessionHost>();
-        services.AddSingleton<ActorSessionHost>();
-        services.AddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<ActorSessionHost>());
-        return builder;
+        return services;
     }
 }

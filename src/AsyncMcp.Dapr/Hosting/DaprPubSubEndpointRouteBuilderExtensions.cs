@@ -45,7 +45,8 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
         }
 
         List<IEndpointConventionBuilder> mapped = [builder];
-        if (endpoints.ServiceProvider.GetService<ActorSessionHost>() is not null &&
+        // Any durable host counts its sessions with an actor (SessionCounter), the actor host also runs them as actors.
+        if (endpoints.ServiceProvider.GetService<SessionCounter>() is not null &&
             endpoints.ServiceProvider.GetRequiredService<McpDaprEndpointState>().TryMarkActorsMapped())
         {
             mapped.Add(endpoints.MapActorsHandlers());

@@ -85,8 +85,8 @@ internal sealed class PubSubRequestEndpoint(
         Log.Received(logger, envelope.Id, envelope.SessionId, Telemetry.MethodOf(envelope), envelope.Source, topic ?? _options.Topic);
         if (envelope.Message is { } message)
         {
-            // Tools can read the id (McpDaprTelemetry.MessageIdOf) to log what the client logs.
-            MessageIds.Set(message, envelope.Id);
+            // Tools can read the id (McpDaprTelemetry.MessageIdOf) to log what the client logs, and the sender.
+            MessageIds.SetDelivered(message, envelope.Id, envelope.Source);
         }
 
         var status = envelope.Type == McpCloudEventTypes.SessionClose

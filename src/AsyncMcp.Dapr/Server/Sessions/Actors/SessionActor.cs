@@ -90,7 +90,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         SessionLog.SessionOpened(_logger, SessionId, delivery.Source, delivery.EventId);
 
         var live = await EnsureLiveAsync(record, replay: false, delivery.EventId);
-        await live.Transport.DeliverAsync(InHandlerContext(initialize, delivery.EventId), CancellationToken.None);
+        await live.Transport.DeliverAsync(InHandlerContext(initialize, delivery.EventId, delivery.Source), CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
@@ -136,7 +136,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             await RegisterReminderAsync(InFlightReminder, null, _sessionOptions.InFlightCheckInterval, _sessionOptions.InFlightCheckInterval);
         }
 
-        await live.Transport.DeliverAsync(InHandlerContext(message, delivery.EventId), CancellationToken.None);
+        await live.Transport.DeliverAsync(InHandlerContext(message, delivery.EventId, delivery.Source), CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
@@ -347,9 +347,9 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     }
 
     // The server's handlers then log with the message's ids and join its trace, outside the actor call's context.
-    private JsonRpcMessage InHandlerContext(JsonRpcMessage message, string eventId)
+    private JsonRpcMessage InHandlerContext(JsonRpcMessage message, string eventId, string source)
     {
-        MessageIds.Set(message, eventId);
+        MessageIds.SetDelivered(message, eventId, source);
         message.Context!.ExecutionContext = HandlerContext.Create(_logger, eventId, SessionId);
         return message;
     }

@@ -1,0 +1,196 @@
+using System.Threading.Channels;
+using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Server.Replies;
+using AsyncMcp.Dapr.Server.Sessions;
+using AsyncMcp.Dapr.Server.Sessions.Actors;
+using AsyncMcp.Dapr.Wire;
+using Dapr.Workflow;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Workflows.Sessions;
+
+/// <summary>
+/// The server of one workflow session on this replica: started fresh by the opening turn, or rebuilt from the record a
+/// turn carries (replaying the messages that shaped the session, then answering the requests a replica that is gone
+/// left in flight: idempotent tools run again once, the others answered with -32015). What it learns goes back to the
+/// workflow as events: requests answered, given up, run again.
+/// </summary>
+internal sealed class LiveWorkflowSession : IAsyncDisposable
+{
+    private readonly string _sessionId;
+    private readonly string _instanceId;
+    private readonly SessionOutboxFactory _outboxes;
+    private readonly IDaprWorkflowClient _workflows;
+    private readonly McpServerOptions _serverOptions;
+    private readonly WorkflowSessionOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly Channel<LiveWork> _work = Channel.CreateUnbounded<LiveWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _pump;
+    private LiveSession? _live;
+    private long _lastWork = Environment.TickCount64;
+
+    public LiveWorkflowSession(
+        string sessionId,
+        string instanceId,
+        SessionOutboxFactory outboxes,
+        IDaprWorkflowClient workflows,
+        McpServerOptions serverOptions,
+        WorkflowSessionOptions options,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services,
+        ILogger logger)
+    {
+        _sessionId = sessionId;
+        _instanceId = instanceId;
+        _outboxes = outboxes;
+        _workflows = workflows;
+        _serverOptions = serverOptions;
+        _options = options;
+        _loggerFactory = loggerFactory;
+        _services = services;
+        _logger = logger;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    public void Post(LiveWork work)
+    {
+        Interlocked.Exchange(ref _lastWork, Environment.TickCount64);
+        _work.Writer.TryWrite(work);
+    }
+
+    public bool IsIdle(DateTimeOffset now, TimeSpan idleFor) =>
+        TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastWork)) > idleFor;
+
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        await _pump.ConfigureAwait(false);
+        if (_live is { } live)
+        {
+            _live = null;
+            await live.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        using var scope = Log.BeginSessionScope(_logger, _sessionId);
+        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                var live = _live ?? await StartAsync(work).ConfigureAwait(false);
+                if (work.Message is { } text && work.EventId is { } eventId)
+                {
+                    var message = SessionMessages.Read(text);
+                    MessageIds.Set(message, eventId);
+                    await live.Transport.DeliverAsync(message, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                // The workflow still holds the message in flight: a later turn rebuilds the server and answers it.
+                WorkflowSessionLog.LiveWorkFailed(_logger, ex, _sessionId, work.EventId);
+                if (_live is { } broken)
+                {
+                    _live = null;
+                    await broken.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task<LiveSession> StartAsync(LiveWork work)
+    {
+        var snapshot = work.Snapshot ?? throw new InvalidOperationException($"Session {_sessionId} has no record to start from.");
+        if (!ReplyAddress.TryParse(snapshot.ReplyTo, out var replyTo))
+        {
+            throw new InvalidOperationException($"Session {_sessionId} has an unreadable reply address.");
+        }
+
+        var outbox = _outboxes.Open(_sessionId, replyTo, snapshot.Connection, onFailed: static _ => { });
+        var transport = new ActorSessionTransport(_sessionId, outbox, Answered, _loggerFactory);
+        var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
+        live.Start();
+        _live = live;
+        if (work.Opening)
+        {
+            return live;
+        }
+
+        // Replay what shaped the session into the fresh server; it answers, and nobody but the replay hears it.
+        using var timeout = new CancellationTokenSource(_options.ReplayTimeout);
+        var replayed = 0;
+        foreach (var text in snapshot.Replay)
+        {
+            var message = SessionMessages.Read(text);
+            if (message is JsonRpcRequest request)
+            {
+                message = new JsonRpcRequest { Id = new RequestId($"asyncmcp-replay-{replayed}"), Method = request.Method, Params = request.Params };
+            }
+
+            await live.Transport.ReplayAsync(message, timeout.Token).ConfigureAwait(false);
+            replayed++;
+        }
+
+        // In flight now, and not the message this work delivers: accepted by a server that is gone. Answer each.
+        var failed = new List<string>();
+        var rerun = new List<InFlightRequest>();
+        foreach (var request in snapshot.InFlight)
+        {
+            if (work.Message == request.Message)
+            {
+                continue;
+            }
+
+            if (request.Idempotent && request.Reruns == 0)
+            {
+                rerun.Add(request);
+                continue;
+            }
+
+            failed.Add(request.Id);
+            await live.Transport.Outbox.SendAsync(SessionShaping.Interrupted(request), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (failed.Count + rerun.Count > 0)
+        {
+            // Recorded before the re-runs start, so that a second rebuild gives up instead of running them a third time.
+            await _workflows.RaiseEventAsync(_instanceId, SessionWorkflow.EventName, new SessionSignal
+            {
+                Kind = SignalKinds.Rebuilt,
+                RequestIds = [.. failed],
+                Rerun = [.. rerun.Select(r => r.Id)],
+            }).ConfigureAwait(false);
+            foreach (var request in rerun)
+            {
+                await live.Transport.DeliverAsync(SessionMessages.Read(request.Message), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        WorkflowSessionLog.SessionRebuilt(_logger, _sessionId, work.EventId, replayed, failed.Count, rerun.Count);
+        return live;
+    }
+
+    private void Answered(RequestId id, string? answerId)
+    {
+        var requestId = SessionMessages.Id(id);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _workflows.RaiseEventAsync(_instanceId, SessionWorkflow.EventName,
+                    new SessionSignal { Kind = SignalKinds.Answered, RequestIds = [requestId] }).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A later rebuild answers it again (the client ignores a second answer to an id it has settled).
+                WorkflowSessionLog.CompletionFailed(_logger, ex, requestId, _sessionId, answerId);
+            }
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace AsyncMcp.Dapr.Workflows.Sessions;
+
+/// <summary>Source-generated log messages of the workflow session host (same properties as the other hosts').</summary>
+internal static partial class WorkflowSessionLog
+{
+    [LoggerMessage(2201, LogLevel.Information, "Session {SessionId} rebuilt on this replica for message {MessageId}: {Replayed} message(s) replayed, {Failed} request(s) in flight answered with an error, {Rerun} re-run.")]
+    public static partial void SessionRebuilt(ILogger logger, string sessionId, string? messageId, int replayed, int failed, int rerun);
+
+    [LoggerMessage(2202, LogLevel.Warning, "Could not mark request {RequestId} of session {SessionId} as answered (answer message {MessageId}).")]
+    public static partial void CompletionFailed(ILogger logger, Exception exception, string requestId, string sessionId, string? messageId);
+
+    [LoggerMessage(2203, LogLevel.Warning, "Message {MessageId} could not be handed to the workflow of session {SessionId}; the sidecar will deliver it again.")]
+    public static partial void WorkflowCallFailed(ILogger logger, Exception exception, string messageId, string sessionId);
+
+    [LoggerMessage(2204, LogLevel.Warning, "The server of session {SessionId} failed on message {MessageId}; it is rebuilt on the next turn.")]
+    public static partial void LiveWorkFailed(ILogger logger, Exception exception, string sessionId, string? messageId);
+
+    [LoggerMessage(2205, LogLevel.Warning, "The open-session count could not be updated.")]
+    public static partial void CounterFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2206, LogLevel.Warning, "The workflow of session {SessionId} ended as {Status}: {Failure}")]
+    public static partial void WorkflowEnded(ILogger logger, string sessionId, string status, string? failure);
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace AsyncMcp.Dapr.Workflows.Tasks;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Task {TaskId} created for tool {ToolName} by {Owner}, kept {TtlMs} ms")]
+    public static partial void TaskCreated(ILogger logger, string taskId, string toolName, string owner, long ttlMs);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Task {TaskId} of tool {ToolName} already exists: the creating request came again")]
+    public static partial void DuplicateCreation(ILogger logger, string taskId, string toolName);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Task {TaskId} asked for by {Caller}, but it belongs to {Owner}")]
+    public static partial void ForeignTask(ILogger logger, string taskId, string caller, string owner);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Task {TaskId} of tool {ToolName} cancelled by request")]
+    public static partial void TaskCancelled(ILogger logger, string taskId, string toolName);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Task {TaskId} did not record its cancellation within {GracePeriod}; its workflow was terminated")]
+    public static partial void CancelEnforced(ILogger logger, string taskId, TimeSpan gracePeriod);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Task {TaskId} purged: {Reason}")]
+    public static partial void TaskPurged(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Task {TaskId} could not be purged or terminated now: {Reason}")]
+    public static partial void PurgeFailed(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Task {TaskId}: tool {ToolName} was interrupted after {Runs} start(s) and is not idempotent; the task fails instead of running it again")]
+    public static partial void RunInterrupted(ILogger logger, string taskId, string toolName, int runs);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Task {TaskId}: idempotent tool {ToolName} runs again after {Runs} interrupted start(s)")]
+    public static partial void RunRepeated(ILogger logger, string taskId, string toolName, int runs);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Debug, Message = "A task message could not be passed to its client: {Reason}")]
+    public static partial void ForwardFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Task {TaskId}: watching its workflow for a cancellation failed: {Reason}")]
+    public static partial void WatchFailed(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The sweep for expired tasks failed: {Reason}")]
+    public static partial void SweepFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,83 @@
+using Dapr.Workflow;
+
+namespace AsyncMcp.Dapr.Workflows.Tasks;
+
+/// <summary>
+/// One MCP task: runs the tool in an activity and waits, at the same time, for a cancellation and for status reports
+/// from the tool (input required, working again, run started). The outcome is the workflow output; status changes go to
+/// the client through the notify activity.
+/// </summary>
+internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
+{
+    public const string Name = "mcp-tool-task";
+    public const string CancelEvent = "mcp-task-cancel";
+    public const string StatusEvent = "mcp-task-status";
+
+    public override async Task<TaskOutcome> RunAsync(WorkflowContext context, TaskInput input)
+    {
+        var progress = new TaskProgress(McpTaskStatus.Working, null, context.CurrentUtcDateTime, 0);
+        context.SetCustomStatus(progress);
+        var run = context.CallActivityAsync<TaskOutcome>(RunToolActivity.Name, input);
+        var cancel = context.WaitForExternalEventAsync<string>(CancelEvent);
+        while (true)
+        {
+            var status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
+            var first = await Task.WhenAny(run, cancel, status);
+            if (first == status)
+            {
+                var report = await status;
+                var changed = report.Status is { } next && next != progress.Status;
+                progress = progress with
+                {
+                    Status = report.Status ?? progress.Status,
+                    StatusMessage = report.Status is null ? progress.StatusMessage : report.StatusMessage,
+                    LastUpdatedAt = context.CurrentUtcDateTime,
+                    RunsStarted = progress.RunsStarted + (report.RunStarted ? 1 : 0),
+                };
+                context.SetCustomStatus(progress);
+                if (changed)
+                {
+                    await NotifyAsync(context, input, progress.Status, progress.StatusMessage);
+                }
+
+                continue;
+            }
+
+            TaskOutcome outcome;
+            if (first == cancel)
+            {
+                var reason = await cancel;
+                outcome = new TaskOutcome(McpTaskStatus.Cancelled, reason, null, null, context.CurrentUtcDateTime);
+            }
+            else
+            {
+                try
+                {
+                    outcome = (await run) with { EndedAt = context.CurrentUtcDateTime };
+                }
+                catch (WorkflowTaskFailedException ex)
+                {
+                    // The activity itself failed (not the tool, whose errors are outcomes): the task fails with the reason.
+                    var message = $"The task's run failed: {ex.FailureDetails.ErrorMessage}";
+                    outcome = new TaskOutcome(McpTaskStatus.Failed, message, null, TaskJson.ErrorElement(-32603, message), context.CurrentUtcDateTime);
+                }
+            }
+
+            context.SetCustomStatus(progress with { Status = outcome.Status, StatusMessage = outcome.StatusMessage, LastUpdatedAt = outcome.EndedAt });
+            await NotifyAsync(context, input, outcome.Status, outcome.StatusMessage);
+            return outcome;
+        }
+    }
+
+    private static async Task NotifyAsync(WorkflowContext context, TaskInput input, string status, string? message)
+    {
+        // Best effort, like the notification itself: a failure to notify never fails the task.
+        try
+        {
+            await context.CallActivityAsync<bool>(NotifyTaskActivity.Name, new TaskNotice(input, status, message, context.CurrentUtcDateTime));
+        }
+        catch (WorkflowTaskFailedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AsyncMcp.Dapr.Workflows.Tasks;
+
+/// <summary>A task as a client sees it at one moment, read from its workflow.</summary>
+internal sealed record TaskView(
+    TaskInput Input,
+    string Status,
+    string? StatusMessage,
+    DateTimeOffset LastUpdatedAt,
+    JsonElement? Result,
+    JsonElement? Error)
+{
+    public string TaskId => Input.TaskId;
+
+    public bool IsTerminal => McpTaskStatus.IsTerminal(Status);
+
+    /// <summary>The task object of 2025-11-25 (<c>Task</c>: <c>ttl</c>, <c>pollInterval</c>).</summary>
+    public JsonObject ToExperimental()
+    {
+        var task = Common();
+        task["ttl"] = Input.TtlMs;
+        task["pollInterval"] = Input.PollIntervalMs;
+        return task;
+    }
+
+    /// <summary>The task object of SEP-2663 (<c>DetailedTask</c>: <c>ttlMs</c>, <c>pollIntervalMs</c>, and the result or error inline).</summary>
+    public JsonObject ToExtension(bool detailed)
+    {
+        var task = Common();
+        task["ttlMs"] = Input.TtlMs;
+        task["pollIntervalMs"] = Input.PollIntervalMs;
+        if (detailed)
+        {
+            if (Status == McpTaskStatus.Completed && Result is { } result)
+            {
+                task["result"] = JsonNode.Parse(result.GetRawText());
+            }
+            else if (Status == McpTaskStatus.Failed)
+            {
+                task["error"] = Error is { } error
+                    ? JsonNode.Parse(error.GetRawText())
+                    : TaskProtocol.Error(-32603, StatusMessage ?? "The task failed.");
+            }
+        }
+
+        return task;
+    }
+
+    private JsonObject Common()
+    {
+        var task = new JsonObject
+        {
+            ["taskId"] = TaskId,
+            ["status"] = Status,
+        };
+        if (StatusMessage is not null)
+        {
+            task["statusMessage"] = StatusMessage;
+        }
+
+        task["createdAt"] = TaskJson.Timestamp(Input.CreatedAt);
+        task["lastUpdatedAt"] = TaskJson.Timestamp(LastUpdatedAt);
+        return task;
+    }
+}

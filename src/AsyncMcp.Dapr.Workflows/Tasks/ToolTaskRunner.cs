@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapr.Workflow;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Workflows.Tasks;
+
+/// <summary>
+/// Runs a task's tool as the MCP server would run a plain call: in a private <see cref="McpServer"/> built from the
+/// app's own server options (its tools, filters and services), fed the client's handshake and the original
+/// <c>tools/call</c>. What the tool sends meanwhile (progress, log messages, elicitation and sampling) is passed to the
+/// client's session when it lives in this process, tagged with the task.
+/// </summary>
+internal sealed class ToolTaskRunner(
+    IOptions<McpServerOptions> serverOptions,
+    TaskExecutions executions,
+    IDaprWorkflowClient workflows,
+    ILoggerFactory loggerFactory,
+    IServiceProvider services)
+{
+    /// <summary>Marks the <c>tools/call</c> of a task's run, so that the task filter lets it through to the tool.</summary>
+    public const string RunItemKey = "asyncmcp.dapr.task-run";
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ToolTaskRunner>();
+
+    public async Task<TaskOutcome> RunAsync(TaskInput input, CancellationToken cancellationToken)
+    {
+        TaskRunTransport? transport = null;
+        transport = new TaskRunTransport((message, token) => OnServerMessageAsync(input, transport!, message, token), loggerFactory);
+        transport.Open();
+        var server = McpServer.Create(transport, serverOptions.Value, loggerFactory, services);
+        var running = server.RunAsync(cancellationToken);
+        try
+        {
+            if (input.Generation == TaskGeneration.Experimental)
+            {
+                var handshake = await transport.RequestAsync(Initialize(input), cancellationToken);
+                if (handshake is JsonRpcError { Error: var refused })
+                {
+                    return Failed(input, refused.Code, $"The tool's server refused the session: {refused.Message}");
+                }
+
+                await transport.DeliverAsync(new JsonRpcNotification { Method = NotificationMethods.InitializedNotification }, cancellationToken);
+            }
+
+            var call = new JsonRpcRequest
+            {
+                Id = new RequestId("task-call"),
+                Method = RequestMethods.ToolsCall,
+                Params = JsonNode.Parse(input.Params.GetRawText()),
+                Context = new JsonRpcMessageContext { Items = new Dictionary<string, object?>(StringComparer.Ordinal) { [RunItemKey] = input.TaskId } },
+            };
+            var answer = await transport.RequestAsync(call, cancellationToken);
+            return OutcomeOf(input, answer);
+        }
+        finally
+        {
+            await transport.DisposeAsync();
+            await server.DisposeAsync();
+            try
+            {
+                await running;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The outcome of the tool's answer, as each generation defines it.</summary>
+    public static TaskOutcome OutcomeOf(TaskInput input, JsonRpcMessage answer)
+    {
+        if (answer is JsonRpcError { Error: var error })
+        {
+            var node = TaskProtocol.Error(error.Code, error.Message);
+            if (error.Data is { } data)
+            {
+                node["data"] = JsonSerializer.SerializeToNode(data, McpJsonUtilities.DefaultOptions);
+            }
+
+            return new TaskOutcome(McpTaskStatus.Failed, error.Message, null, TaskJson.ToElement(node), default);
+        }
+
+        var result = ((JsonRpcResponse)answer).Result ?? new JsonObject();
+        if (result is JsonObject { } body && body["resultType"] is JsonValue kind && kind.TryGetValue<string>(out var resultType) &&
+            resultType is not "complete")
+        {
+            return Failed(input, McpErrorCode.InternalError, $"The tool answered with a '{resultType}' result, which a task cannot hold.");
+        }
+
+        var isError = result["isError"] is JsonValue flag && flag.TryGetValue<bool>(out var set) && set;
+        var element = TaskJson.ToElement(result);
+        if (!isError)
+        {
+            return new TaskOutcome(McpTaskStatus.Completed, null, element, null, default);
+        }
+
+        // 2025-11-25: a tool result with isError is a failed task; SEP-2663: it is a completed one (failed is for JSON-RPC errors).
+        var text = result["content"] is JsonArray content
+            ? string.Join(" ", content.OfType<JsonObject>().Select(block => block["text"]?.GetValue<string>()).Where(t => t is not null))
+            : null;
+        return input.Generation == TaskGeneration.Experimental
+            ? new TaskOutcome(McpTaskStatus.Failed, string.IsNullOrEmpty(text) ? "The tool reported an error." : text, element, null, default)
+            : new TaskOutcome(McpTaskStatus.Completed, null, element, null, default);
+    }
+
+    public static TaskOutcome Failed(TaskInput input, McpErrorCode code, string message) => Failed(input, (int)code, message);
+
+    public static TaskOutcome Failed(TaskInput input, int code, string message) =>
+        new(McpTaskStatus.Failed, message, null, TaskJson.ErrorElement(code, message), default);
+
+    private static JsonRpcRequest Initialize(TaskInput input)
+    {
+        var parameters = new JsonObject
+        {
+            ["protocolVersion"] = input.ProtocolVersion ?? "2025-11-25",
+            ["capabilities"] = TaskJson.ToNode(input.ClientCapabilities) ?? new JsonObject(),
+            ["clientInfo"] = TaskJson.ToNode(input.ClientInfo) ?? new JsonObject { ["name"] = "mcp-task", ["version"] = "1.0.0" },
+        };
+        return new JsonRpcRequest { Id = new RequestId("task-initialize"), Method = RequestMethods.Initialize, Params = parameters };
+    }
+
+    private async Task OnServerMessageAsync(TaskInput input, TaskRunTransport transport, JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        var client = executions.ClientOf(input.TaskId);
+        switch (message)
+        {
+            case JsonRpcNotification notification:
+                if (client is null)
+                {
+                    return;
+                }
+
+                // A fresh message: the private server's one carries its transport's context.
+                var tagged = new JsonRpcNotification { Method = notification.Method, Params = Tag(notification.Params, input.TaskId) };
+                await Forward(() => client.SendMessageAsync(tagged, cancellationToken));
+                return;
+            case JsonRpcRequest request:
+                await transport.DeliverAsync(await AskClientAsync(input, client, request, cancellationToken), cancellationToken);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// A request of the tool to the client (elicitation, sampling, roots): the task shows input_required while the
+    /// client's session answers it, then working again.
+    /// </summary>
+    private async Task<JsonRpcMessage> AskClientAsync(TaskInput input, McpServer? client, JsonRpcRequest request, CancellationToken cancellationToken)
+    {
+        if (client is null || input.Generation != TaskGeneration.Experimental)
+        {
+            return new JsonRpcError
+            {
+                Id = request.Id,
+                Error = new JsonRpcErrorDetail
+                {
+                    Code = (int)McpErrorCode.InternalError,
+                    Message = $"The task cannot send '{request.Method}' to its client: the client's session is not reachable from the replica running the task.",
+                },
+            };
+        }
+
+        var instanceId = TaskIds.InstanceOf(input.TaskId);
+        await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer '{request.Method}'.", false), cancellationToken);
+        try
+        {
+            var forwarded = new JsonRpcRequest { Method = request.Method, Params = Tag(request.Params, input.TaskId) };
+            var response = await client.SendRequestAsync(forwarded, cancellationToken);
+            return new JsonRpcResponse { Id = request.Id, Result = response.Result };
+        }
+        catch (McpProtocolException ex)
+        {
+            return new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = (int)ex.ErrorCode, Message = ex.Message } };
+        }
+        finally
+        {
+            await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null, false), CancellationToken.None);
+        }
+    }
+
+    private async Task Forward(Func<Task> send)
+    {
+        try
+        {
+            await send();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The client's session may have ended; notifications are best effort and the task goes on.
+            Log.ForwardFailed(_logger, ex.Message);
+        }
+    }
+
+    /// <summary>Adds <c>_meta["io.modelcontextprotocol/related-task"]</c> to a message's params.</summary>
+    public static JsonNode Tag(JsonNode? parameters, string taskId)
+    {
+        var tagged = parameters as JsonObject ?? new JsonObject();
+        var meta = tagged["_meta"] as JsonObject;
+        if (meta is null)
+        {
+            meta = new JsonObject();
+            tagged["_meta"] = meta;
+        }
+
+        meta[TaskProtocol.RelatedTaskKey] = TaskProtocol.RelatedTask(taskId);
+        return tagged;
+    }
+}

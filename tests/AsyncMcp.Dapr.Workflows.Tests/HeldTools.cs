@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using AsyncMcp.Dapr.Workflows.Tasks;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Workflows.Tests;
+
+/// <summary>
+/// Task tools that count their runs per key and hold until the test releases the key: shared by every replica in the
+/// test process, so that a test sees a tool run again on another replica.
+/// </summary>
+[McpServerToolType]
+public sealed class HeldTools
+{
+    private static readonly ConcurrentDictionary<string, int> RunCounts = new();
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Gates = new();
+
+    public static int RunsOf(string key) => RunCounts.TryGetValue(key, out var runs) ? runs : 0;
+
+    public static void Release(string key) => Gates.GetOrAdd(key, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    [McpServerTool(Name = "held_job"), McpTask, Description("Not idempotent: counts a run, then holds.")]
+    public static Task<string> HeldJobAsync(string key, CancellationToken cancellationToken) => HoldAsync(key, cancellationToken);
+
+    [McpServerTool(Name = "held_idempotent_job", Idempotent = true), McpTask, Description("Idempotent: counts a run, then holds.")]
+    public static Task<string> HeldIdempotentJobAsync(string key, CancellationToken cancellationToken) => HoldAsync(key, cancellationToken);
+
+    private static async Task<string> HoldAsync(string key, CancellationToken cancellationToken)
+    {
+        var run = RunCounts.AddOrUpdate(key, 1, (_, runs) => runs + 1);
+        await Gates.GetOrAdd(key, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(cancellationToken);
+        return $"{key} done in run {run}";
+    }
+}
