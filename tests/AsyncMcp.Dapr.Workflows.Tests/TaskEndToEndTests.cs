@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Client.Tasks;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Workflows.Tests;
@@ -114,6 +115,38 @@ public sealed class TaskEndToEndTests
         var (listed, _) = await intruder.ListTasksAsync(cancellationToken: Ct);
         Assert.DoesNotContain(listed, t => t.TaskId == task.TaskId);
         Assert.Equal("completed", (await owner.WaitForTaskAsync(task.TaskId, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task An_elicitation_during_a_2025_task_reaches_the_client_tied_to_the_task_which_shows_input_required_meanwhile()
+    {
+        await using var harness = await TaskEndToEndHarness.StartAsync(new Dictionary<string, string?> { ["Mcp:Tasks:Tools:confirm_action"] = "Optional" });
+        McpClient? client = null;
+        string? relatedTask = null;
+        string? statusMeanwhile = null;
+        var handlers = new McpClientHandlers
+        {
+            ElicitationHandler = async (request, token) =>
+            {
+                relatedTask = request?.Meta?["io.modelcontextprotocol/related-task"]?["taskId"]?.GetValue<string>();
+                // The workflow records the status from an event, a moment after the request went out.
+                for (var poll = 0; poll < 100 && statusMeanwhile != "input_required"; poll++)
+                {
+                    statusMeanwhile = (await client!.GetTaskAsync(relatedTask!, token)).Status;
+                    await Task.Delay(50, token);
+                }
+
+                return new ElicitResult { Action = "accept", Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) } };
+            },
+        };
+        client = await harness.ConnectAsync("2025-11-25", handlers);
+        await using var owned = client;
+
+        var task = await client.CallToolAsTaskAsync("confirm_action", new Dictionary<string, object?> { ["action"] = "deploy" }, cancellationToken: Ct);
+        var result = await client.GetTaskResultAsync(task.TaskId, Ct);
+        Assert.Equal("confirmed: deploy", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
+        Assert.Equal(task.TaskId, relatedTask);
+        Assert.Equal("input_required", statusMeanwhile);
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition, int seconds = 20)
