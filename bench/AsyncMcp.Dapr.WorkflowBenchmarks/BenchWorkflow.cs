@@ -15,6 +15,9 @@ internal sealed class BenchWorkflow : Workflow<int, int>
     public override async Task<int> RunAsync(WorkflowContext context, int input)
     {
         var handled = input;
+
+        // A new execution starts without a custom status (the last turn's status wins), so it states where it is.
+        context.SetCustomStatus(handled);
         for (var i = 0; i < StepsPerExecution; i++)
         {
             var step = await context.WaitForExternalEventAsync<int>("step");
