@@ -8,7 +8,8 @@ namespace AsyncMcp.Dapr.Emulator.Actors;
 /// all reminders of an actor type in one list under "actors||{type}" in the actor state store, fired on whichever host owns
 /// the actor when they are due. Reminder writes take turns among themselves (daprd's evaluation lock) but never hold up
 /// actor calls or state, and re-registering a reminder that is already there unchanged writes nothing (CreateReminder with
-/// Reminder.RequiresUpdating).
+/// Reminder.RequiresUpdating). A firing writes the reminder's own track ("{type}||{id}||{name}": last fired time and
+/// repetitions left, updateReminderTrack), never the list.
 /// </summary>
 internal sealed class ActorReminders
 {
@@ -109,7 +110,9 @@ internal sealed class ActorReminders
 
             if (existing >= 0)
             {
+                // Replaced: the new one starts afresh, without the old one's track.
                 list.RemoveAt(existing);
+                _storeFor(appId)?.Apply([new StateOperation(TrackKey(reminder), null, null, false)]);
             }
 
             list.Add(reminder);
@@ -122,9 +125,14 @@ internal sealed class ActorReminders
     {
         lock (_gate)
         {
-            if (Load(actorType, appId).RemoveAll(r => r.ActorId == actorId && r.Name == name) > 0)
+            var list = Load(actorType, appId);
+            var index = list.FindIndex(r => r.ActorId == actorId && r.Name == name);
+            if (index >= 0)
             {
+                var track = TrackKey(list[index]);
+                list.RemoveAt(index);
                 Save(actorType, appId);
+                _storeFor(appId)?.Apply([new StateOperation(track, null, null, false)]);
             }
         }
     }
@@ -145,9 +153,20 @@ internal sealed class ActorReminders
         }
 
         list = [];
-        if (_storeFor(appId)?.Get(Key(actorType)) is { } item)
+        var store = _storeFor(appId);
+        if (store?.Get(Key(actorType)) is { } item)
         {
             list.AddRange(JsonSerializer.Deserialize<List<ReminderRecord>>(item.Value, Json) ?? []);
+        }
+
+        foreach (var reminder in list)
+        {
+            // A reminder that fired before resumes one period after its last firing, with the repetitions it had left.
+            if (store?.Get(TrackKey(reminder)) is { } stored && JsonSerializer.Deserialize<ReminderTrack>(stored.Value, Json) is { } track)
+            {
+                reminder.RepetitionsLeft = track.RepetitionLeft;
+                reminder.NextTime = track.LastFiredTime + (DaprDuration.TryParse(reminder.Period, out var period, out _) ? period : TimeSpan.Zero);
+            }
         }
 
         _reminders[actorType] = list;
@@ -162,6 +181,9 @@ internal sealed class ActorReminders
 
     // daprd's key for the reminders of a type in the actor state store (pkg/actors/reminders/statestore.go).
     private static string Key(string actorType) => "actors" + Separator + actorType;
+
+    // daprd's key for the track of one reminder: its type, actor id and name (Reminder.Key()).
+    private static string TrackKey(ReminderRecord reminder) => string.Join(Separator, reminder.ActorType, reminder.ActorId, reminder.Name);
 
     private async Task RunAsync()
     {
@@ -231,16 +253,20 @@ internal sealed class ActorReminders
             }
 
             var next = reminder.NextTime + period;
+            var store = _storeFor(host.Sidecar.AppId);
             if (period <= TimeSpan.Zero || reminder.RepetitionsLeft == 0 || (reminder.ExpirationTime is { } expiry && next > expiry))
             {
+                // Done: it leaves the list and its track goes (doDeleteReminder).
                 list.Remove(reminder);
-            }
-            else
-            {
-                reminder.NextTime = next;
+                Save(reminder.ActorType, host.Sidecar.AppId);
+                store?.Apply([new StateOperation(TrackKey(reminder), null, null, false)]);
+                return;
             }
 
-            Save(reminder.ActorType, host.Sidecar.AppId);
+            var fired = reminder.NextTime;
+            reminder.NextTime = next;
+            var track = JsonSerializer.SerializeToUtf8Bytes(new ReminderTrack(fired, reminder.RepetitionsLeft), Json);
+            store?.Apply([new StateOperation(TrackKey(reminder), track, null, false)]);
         }
     }
 

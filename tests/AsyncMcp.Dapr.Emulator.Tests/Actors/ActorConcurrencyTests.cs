@@ -6,8 +6,9 @@ using Dapr.Actors.Client;
 namespace AsyncMcp.Dapr.Emulator.Tests.Actors;
 
 /// <summary>
-/// What daprd lets run side by side: calls, state and reminders of different actors share no lock, and a reminder
-/// registered again unchanged costs no write. Each test names the daprd source it copies.
+/// What daprd lets run side by side, and what its reminders write: calls, state and reminders of different actors share
+/// no lock, a reminder registered again unchanged costs no write, and a firing writes the reminder's track only, never the
+/// list of all reminders. Each test names the daprd source it copies.
 /// </summary>
 public sealed class ActorConcurrencyTests : IAsyncLifetime
 {
@@ -83,6 +84,29 @@ public sealed class ActorConcurrencyTests : IAsyncLifetime
 
         await RegisterAsync(http, path, """{"dueTime":"10s","period":"20s","data":"y"}""");
         Assert.NotEqual(changed.ETag, _emulator.StateStore(Store)!.Get(RemindersKey)!.ETag);
+    }
+
+    // pkg/actors/reminders/statestore.go startReminder and updateReminderTrack: each firing records the reminder's track
+    // under "{type}||{id}||{name}"; the list under "actors||{type}" is written by registrations and removals only, and the
+    // track goes with the reminder.
+    [Fact]
+    public async Task A_firing_reminder_writes_its_track_and_not_the_list()
+    {
+        var store = _emulator.StateStore(Store)!;
+        var actor = Proxy("ticking");
+        await actor.StartReminderAsync("tick", 50);
+        var list = store.Get(RemindersKey)!.ETag;
+
+        await Wait.UntilAsync(() => _app.Probe.Count("reminder:ticking:tick") >= 3, "three firings");
+
+        Assert.Equal(list, store.Get(RemindersKey)!.ETag);
+        var track = Encoding.UTF8.GetString(store.Get("TestActor||ticking||tick")!.Value);
+        Assert.Contains("\"lastFiredTime\"", track);
+        Assert.Contains("\"repetitionLeft\":-1", track);
+
+        await actor.StopReminderAsync("tick");
+        Assert.Null(store.Get("TestActor||ticking||tick"));
+        Assert.NotEqual(list, store.Get(RemindersKey)!.ETag);
     }
 
     private static async Task RegisterAsync(HttpClient http, string path, string body)
