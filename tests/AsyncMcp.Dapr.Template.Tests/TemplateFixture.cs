@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.Transports;
 
 namespace AsyncMcp.Dapr.Template.Tests;
 
