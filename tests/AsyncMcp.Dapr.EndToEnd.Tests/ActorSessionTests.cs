@@ -74,6 +74,20 @@ public sealed class ActorSessionTests : IAsyncLifetime
             (McpServer server) => $"{replica}|{server.NegotiatedProtocolVersion}|{server.ClientInfo?.Name}",
             new McpServerToolCreateOptions { Name = "where", Idempotent = true, ReadOnly = true }));
 
+    // Stops the owner while a long tool call of the session runs there; the call ends in -32015.
+    private async Task StopDuringALongCallAsync(McpClient client, EmulatedApp owner)
+    {
+        var progressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 600, ["stepMilliseconds"] = 50 },
+            new Progress<ProgressNotificationValue>(_ => progressed.TrySetResult()), cancellationToken: Timeout).AsTask();
+        await progressed.Task.WaitAsync(Timeout);
+
+        await _harness.StopAsync(owner);
+
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() => call);
+        Assert.Equal(McpWireErrorCodes.RequestInterrupted, (int)error.ErrorCode);
+    }
+
     private static async Task<string[]> WhereAsync(McpClient client) =>
         McpFeatureTests.Text(await client.CallToolAsync("where", cancellationToken: Timeout)).Split('|');
 
@@ -115,15 +129,7 @@ public sealed class ActorSessionTests : IAsyncLifetime
     {
         await StartAsync(replicas: 2);
         var (client, owner, before) = await SessionOnReplicaAsync("replica-2");
-        var progressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 600, ["stepMilliseconds"] = 50 },
-            new Progress<ProgressNotificationValue>(_ => progressed.TrySetResult()), cancellationToken: Timeout).AsTask();
-        await progressed.Task.WaitAsync(Timeout);
-
-        await _harness.StopAsync(owner);
-
-        var error = await Assert.ThrowsAsync<McpProtocolException>(() => call);
-        Assert.Equal(McpWireErrorCodes.RequestInterrupted, (int)error.ErrorCode);
+        await StopDuringALongCallAsync(client, owner);
         var where = await WhereAsync(client);
         Assert.Equal("replica-1", where[0]);
         Assert.Equal("2025-11-25", where[1]);
@@ -336,15 +342,7 @@ public sealed class ActorSessionTests : IAsyncLifetime
         await StartAsync(replicas: 2, Settings(inFlightCheck: "00:00:01"));
         var (client, owner, _) = await SessionOnReplicaAsync("replica-2");
         Assert.Equal("answered", await EchoAsync(client, "answered"));
-        var progressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 600, ["stepMilliseconds"] = 50 },
-            new Progress<ProgressNotificationValue>(_ => progressed.TrySetResult()), cancellationToken: Timeout).AsTask();
-        await progressed.Task.WaitAsync(Timeout);
-
-        await _harness.StopAsync(owner);
-
-        var error = await Assert.ThrowsAsync<McpProtocolException>(() => call);
-        Assert.Equal(McpWireErrorCodes.RequestInterrupted, (int)error.ErrorCode);
+        await StopDuringALongCallAsync(client, owner);
         Assert.Equal("after", await EchoAsync(client, "after"));
         var answeredId = RequestIdOf(client.SessionId!, "answered");
         Assert.Single(RepliesTo(client.SessionId!, answeredId));
