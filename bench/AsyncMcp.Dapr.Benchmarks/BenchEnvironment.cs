@@ -28,6 +28,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>The proxy's MCP endpoint: standard Streamable HTTP in front, Dapr pub/sub behind.</summary>
     public Uri ProxyEndpoint { get; private set; } = null!;
 
+    /// <summary>A client app whose server hosts each session as a Dapr actor (the sample server with actor sessions on).</summary>
+    public PubSubClientTransport ActorSessionsTransport { get; private set; } = null!;
+
     public static async Task<BenchEnvironment> StartAsync()
     {
         // Nothing is recorded: daprd keeps no copy of what it carries, and a growing log would tax the collector.
@@ -63,6 +66,19 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             ["Proxy:MaxSessions"] = "10000",
         });
         environment.ProxyEndpoint = new Uri(proxy.Address, "/mcp");
+
+        // The same sample server with sessions on actors, on a topic of its own, and a client app that talks to it.
+        await environment.StartAsync("server-actors", ServerApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:Topic"] = ActorSessionsTopic,
+            ["Mcp:PubSub:MaxSessions"] = "100000",
+            ["Mcp:Sessions:Actors"] = "true",
+        });
+        var actorsClient = await environment.StartAsync("actors-client", ClientApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:ServerTopic"] = ActorSessionsTopic,
+        });
+        environment.ActorSessionsTransport = actorsClient.App.Services.GetRequiredService<PubSubClientTransport>();
         return environment;
     }
 
@@ -84,7 +100,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public Task<McpClient> ConnectWebhookAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         WebhookTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
 
+    public Task<McpClient> ConnectActorSessionsAsync(string? protocolVersion, CancellationToken cancellationToken) =>
+        ActorSessionsTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
+
     private const string ReplyBinding = "client-replies";
+
+    private const string ActorSessionsTopic = "mcp-actor-requests";
 
     /// <summary>A loopback port free at the time of the call.</summary>
     internal static int FreePort()

@@ -21,25 +21,32 @@ internal static class BenchmarkReport
         text.AppendLine(Invariant, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()}, with `{command}`.").AppendLine();
         text.AppendLine("### No-op tool call (`echo`), closed loop, one run").AppendLine();
         text.AppendLine("CPU and allocations are the whole process's (clients, apps and emulated sidecars) divided by the calls.").AppendLine();
-        text.AppendLine("| path | sessions | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| path | sessions | round | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in paths)
         {
-            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} |");
+            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Round} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} |");
         }
 
         text.AppendLine().AppendLine("### Async path against direct Streamable HTTP (ratios, same run)").AppendLine();
-        text.AppendLine("| path | sessions | p50 async/direct (target ≤ 2.0) | throughput async/direct (target ≥ 0.5 at 64) |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
-        foreach (var run in paths.Where(run => run.Path != DirectPath))
+        text.AppendLine("Each ratio is taken against the direct path of the same protocol generation, measured in the same round; with several");
+        text.AppendLine("rounds, the median and, in brackets, the lowest and highest round.").AppendLine();
+        text.AppendLine("| path | against | sessions | p50 async/direct | throughput async/direct |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: |");
+        foreach (var group in paths.Where(run => run.Baseline is not null).GroupBy(run => (run.Path, run.Sessions)))
         {
-            // Ratios need the direct path measured at the same session count (--paths may leave it out).
-            if (paths.FirstOrDefault(candidate => candidate.Path == DirectPath && candidate.Sessions == run.Sessions) is not { } direct)
+            // Ratios need the direct path measured in the same round (--paths may leave it out).
+            var ratios = group
+                .Select(run => (Run: run, Direct: paths.FirstOrDefault(d => d.Path == run.Baseline && d.Sessions == run.Sessions && d.Round == run.Round)))
+                .Where(pair => pair.Direct is not null)
+                .Select(pair => (P50: pair.Run.P50Ms / pair.Direct!.P50Ms, Throughput: pair.Run.CallsPerSecond / pair.Direct.CallsPerSecond))
+                .ToList();
+            if (ratios.Count == 0)
             {
                 continue;
             }
 
-            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.P50Ms / direct.P50Ms:F2} | {run.CallsPerSecond / direct.CallsPerSecond:F2} |");
+            text.AppendLine(Invariant, $"| {group.Key.Path} | {group.First().Baseline} | {group.Key.Sessions} | {Spread(ratios.Select(r => r.P50))} | {Spread(ratios.Select(r => r.Throughput))} |");
         }
 
         text.AppendLine().AppendLine("### Hot path: CloudEvent + JSON-RPC codec").AppendLine();
@@ -66,6 +73,25 @@ internal static class BenchmarkReport
 
     public const string DirectPath = "direct Streamable HTTP";
 
+    public const string DirectSessionPath = "direct Streamable HTTP, 2025-11-25 session";
+
+    // The median of the rounds, with the lowest and highest when there are several.
+    private static string Spread(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 1
+            ? sorted[0].ToString("F2", Invariant)
+            : string.Create(Invariant, $"{Median(sorted):F2} ({sorted[0]:F2}–{sorted[^1]:F2})");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     public static void Plot(IReadOnlyList<LatencyStats> paths, string file)
     {
         var multiplot = new Multiplot();
@@ -85,7 +111,7 @@ internal static class BenchmarkReport
             var bars = sessions.Select((count, s) => new Bar
             {
                 Position = (s * (names.Count + 1)) + p,
-                Value = paths.FirstOrDefault(run => run.Path == names[p] && run.Sessions == count) is { } run ? value(run) : 0,
+                Value = Median(paths.Where(run => run.Path == names[p] && run.Sessions == count).Select(value)),
                 FillColor = palette.GetColor(p),
             }).ToList();
             var plottable = plot.Add.Bars(bars);

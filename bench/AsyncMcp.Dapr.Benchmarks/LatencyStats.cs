@@ -4,6 +4,12 @@ namespace AsyncMcp.Dapr.Benchmarks;
 internal sealed record LatencyStats(
     string Path, int Sessions, int Calls, double Seconds, double P50Ms, double P90Ms, double P99Ms, double CpuMicrosecondsPerCall, double BytesAllocatedPerCall)
 {
+    /// <summary>Which round of the run measured it (rounds alternate all paths).</summary>
+    public int Round { get; init; } = 1;
+
+    /// <summary>The label of the direct path this path's ratios are taken against, or null.</summary>
+    public string? Baseline { get; init; }
+
     public double CallsPerSecond => Calls / Seconds;
 
     public static LatencyStats From(string path, int sessions, IReadOnlyList<double> latenciesMs, double seconds, CallCost cost)

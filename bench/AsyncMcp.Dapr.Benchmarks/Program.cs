@@ -7,11 +7,14 @@ if (args is [SessionServerProcess.ChildArgument, ..])
     return;
 }
 
-// Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64]
-//        [--paths direct,proxy,pubsub,webhook] [--codec 200000 | none] [--memory 1000,10000 | none] [--hosts in-memory,actors] [--out docs]
+// Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
+//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors] [--codec 200000 | none] [--memory 1000,10000 | none]
+//        [--hosts in-memory,actors] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var pathNames = Option("--paths", "direct,proxy,pubsub,webhook").Split(',');
+var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors").Split(',');
+// Rounds alternate every path at one session count, so that a change in the machine's load hits both sides of a ratio.
+var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
 var memoryCounts = memoryOption is "none" ? [] : memoryOption.Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
@@ -34,21 +37,24 @@ foreach (var result in codec)
 var runs = new List<LatencyStats>();
 await using (var environment = await BenchEnvironment.StartAsync())
 {
+    var all = BenchPath.All(environment);
+    var paths = all.Where(p => pathNames.Contains(p.Key)).ToList();
     foreach (var sessions in sessionCounts)
     {
-        foreach (var (name, path, connect) in new (string, string, Func<CancellationToken, Task<ModelContextProtocol.Client.McpClient>>)[]
+        for (var round = 1; round <= rounds; round++)
         {
-            ("direct", BenchmarkReport.DirectPath, token => environment.ConnectDirectAsync(null, token)),
-            ("proxy", "async: proxy → pub/sub → server", token => environment.ConnectProxyAsync(null, token)),
-            ("pubsub", "async: Dapr pub/sub", token => environment.ConnectPubSubAsync(null, token)),
-            ("webhook", "async: pub/sub + webhook replies", token => environment.ConnectWebhookAsync(null, token)),
-        }.Where(p => pathNames.Contains(p.Item1)))
-        {
-            Console.WriteLine($"{path}, {sessions} session(s) ...");
-            var run = await PathBenchmark.RunAsync(path, connect, sessions, warmup, duration);
-            runs.Add(run);
-            Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
-                $"{run.CpuMicrosecondsPerCall:F0} µs CPU and {run.BytesAllocatedPerCall / 1024:F1} KB allocated per call");
+            foreach (var path in paths)
+            {
+                Console.WriteLine($"{path.Label}, {sessions} session(s), round {round} ...");
+                var run = await PathBenchmark.RunAsync(path.Label, path.Connect, sessions, warmup, duration) with
+                {
+                    Round = round,
+                    Baseline = all.FirstOrDefault(p => p.Key == path.Baseline)?.Label,
+                };
+                runs.Add(run);
+                Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
+                    $"{run.CpuMicrosecondsPerCall:F0} µs CPU and {run.BytesAllocatedPerCall / 1024:F1} KB allocated per call");
+            }
         }
     }
 }

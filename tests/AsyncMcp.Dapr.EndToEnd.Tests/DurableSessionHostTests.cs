@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
@@ -49,10 +50,10 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         }
     }
 
-    private Dictionary<string, string?> Settings(string? idle = null, string? maxSessions = null) => new()
+    private Dictionary<string, string?> Settings(string? idle = null, string? maxSessions = null, string? inFlightCheck = null) => new()
     {
         ["Mcp:Sessions:" + Host] = "true",
-        ["Mcp:Sessions:InFlightCheckInterval"] = "00:00:00.200",
+        ["Mcp:Sessions:InFlightCheckInterval"] = inFlightCheck ?? "00:00:00.200",
         ["Mcp:PubSub:SessionIdleTimeout"] = idle ?? "00:10:00",
         ["Mcp:PubSub:MaxSessions"] = maxSessions ?? "1000",
     };
@@ -87,6 +88,20 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         builder.Services.AddSingleton(McpServerTool.Create(
             (McpServer server) => $"{replica}|{server.NegotiatedProtocolVersion}|{server.ClientInfo?.Name}",
             new McpServerToolCreateOptions { Name = "where", Idempotent = true, ReadOnly = true }));
+
+    // Stops the owner while a long tool call of the session runs there; the call ends in -32015.
+    private async Task StopDuringALongCallAsync(McpClient client, EmulatedApp owner)
+    {
+        var progressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 600, ["stepMilliseconds"] = 50 },
+            new Progress<ProgressNotificationValue>(_ => progressed.TrySetResult()), cancellationToken: Timeout).AsTask();
+        await progressed.Task.WaitAsync(Timeout);
+
+        await _harness.StopAsync(owner);
+
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() => call);
+        Assert.Equal(McpWireErrorCodes.RequestInterrupted, (int)error.ErrorCode);
+    }
 
     private static async Task<string[]> WhereAsync(McpClient client) =>
         McpFeatureTests.Text(await client.CallToolAsync("where", cancellationToken: Timeout)).Split('|');
@@ -130,15 +145,7 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         SkipIfKnownGap();
         await StartAsync(replicas: 2);
         var (client, owner, before) = await SessionOnReplicaAsync("replica-2");
-        var progressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 600, ["stepMilliseconds"] = 50 },
-            new Progress<ProgressNotificationValue>(_ => progressed.TrySetResult()), cancellationToken: Timeout).AsTask();
-        await progressed.Task.WaitAsync(Timeout);
-
-        await _harness.StopAsync(owner);
-
-        var error = await Assert.ThrowsAsync<McpProtocolException>(() => call);
-        Assert.Equal(McpWireErrorCodes.RequestInterrupted, (int)error.ErrorCode);
+        await StopDuringALongCallAsync(client, owner);
         var where = await WhereAsync(client);
         Assert.Equal("replica-1", where[0]);
         Assert.Equal("2025-11-25", where[1]);
@@ -307,6 +314,86 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         }
     }
 
+    // The actor saves the session once per message; an answer costs no write of its own but leaves the in-flight list
+    // with the next save (docs/sessions.md, "What the actor keeps").
+    protected async Task A_call_costs_its_session_one_state_write_and_its_answer_noneAsync()
+    {
+        await StartAsync(replicas: 1, Settings(inFlightCheck: "00:01:00"));
+        await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        Assert.Equal("warm", await EchoAsync(client, "warm"));
+        var before = SessionState(client.SessionId!);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal($"call {i}", await EchoAsync(client, $"call {i}"));
+        }
+
+        var after = SessionState(client.SessionId!);
+        Assert.Equal(long.Parse(before.ETag, CultureInfo.InvariantCulture) + 10, long.Parse(after.ETag, CultureInfo.InvariantCulture));
+        // Each save took the answers before it off the list: only the last call, answered since, is still on it.
+        Assert.Single(InFlight(after));
+    }
+
+    // With no message after it, an answer leaves the in-flight list at the next in-flight check, which then ends.
+    protected async Task An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stopsAsync()
+    {
+        await StartAsync(replicas: 1);
+        await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        Assert.Equal("one", await EchoAsync(client, "one"));
+        var sessionId = client.SessionId!;
+
+        while (InFlight(SessionState(sessionId)).Count > 0 || InFlightReminderRegistered(sessionId))
+        {
+            await Task.Delay(50, Timeout);
+        }
+
+        Assert.Equal("two", await EchoAsync(client, "two"));
+    }
+
+    // The answer taken off the list by the next message's save is not answered again when the owner dies with that
+    // next request in flight; the request in flight gets -32015 (docs/sessions.md, "Requests in flight").
+    protected async Task An_answer_saved_with_the_next_message_is_not_answered_again_when_the_owner_diesAsync()
+    {
+        await StartAsync(replicas: 2, Settings(inFlightCheck: "00:00:01"));
+        var (client, owner, _) = await SessionOnReplicaAsync("replica-2");
+        Assert.Equal("answered", await EchoAsync(client, "answered"));
+        await StopDuringALongCallAsync(client, owner);
+        Assert.Equal("after", await EchoAsync(client, "after"));
+        var answeredId = RequestIdOf(client.SessionId!, "answered");
+        Assert.Single(RepliesTo(client.SessionId!, answeredId));
+        await client.DisposeAsync();
+    }
+
+    // The session's record and ETag as the actor state store holds them (daprd's key "{appId}||{type}||{id}||{key}").
+    private StateItemView SessionState(string sessionId)
+    {
+        var item = _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!.Get($"server||McpSession||{sessionId}||session")
+            ?? throw new InvalidOperationException("No state for session " + sessionId);
+        return new StateItemView(JsonNode.Parse(item.Value)!.AsObject(), item.ETag);
+    }
+
+    private static JsonArray InFlight(StateItemView state) => state.Value["inFlight"]!.AsArray();
+
+    private bool InFlightReminderRegistered(string sessionId) =>
+        _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!.Get("actors||McpSession") is { } reminders &&
+        JsonNode.Parse(reminders.Value)!.AsArray().Any(r => (string?)r!["actorID"] == sessionId && (string?)r["name"] == "asyncmcp-inflight");
+
+    // The JSON-RPC id of the session's tools/call whose text argument was the given one, as JSON text.
+    private string RequestIdOf(string sessionId, string text) =>
+        Messages(DaprMcpHarness.ServerTopic, sessionId)
+            .First(m => (string?)m["method"] == "tools/call" && (string?)m["params"]?["arguments"]?["text"] == text)["id"]!.ToJsonString();
+
+    private List<JsonObject> RepliesTo(string sessionId, string requestId) =>
+        Messages(ReplyTopic(), sessionId).Where(m => m["id"]?.ToJsonString() == requestId && m["method"] is null).ToList();
+
+    private IEnumerable<JsonObject> Messages(string topic, string sessionId) =>
+        _harness.Emulator.Published(DaprMcpHarness.PubSub, topic)
+            .Select(m => JsonNode.Parse(m.Body.Span)!.AsObject())
+            .Where(e => (string?)e[McpCloudEventAttributes.SessionId] == sessionId && e["data"] is JsonObject)
+            .Select(e => e["data"]!.AsObject());
+
+    private sealed record StateItemView(JsonObject Value, string ETag);
+
     private async Task<(McpClient Client, EmulatedApp Owner, string[] Where)> SessionOnReplicaAsync(string replica)
     {
         for (var attempt = 0; attempt < 40; attempt++)
@@ -351,6 +438,16 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
 public sealed class ActorSessionTests : DurableSessionHostTests
 {
     protected override string Host => "Actors";
+
+    // How the actor keeps its record (one write per message, none per answer) is the actor host's own.
+    [Fact]
+    public Task A_call_costs_its_session_one_state_write_and_its_answer_none() => A_call_costs_its_session_one_state_write_and_its_answer_noneAsync();
+
+    [Fact]
+    public Task An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stops() => An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stopsAsync();
+
+    [Fact]
+    public Task An_answer_saved_with_the_next_message_is_not_answered_again_when_the_owner_dies() => An_answer_saved_with_the_next_message_is_not_answered_again_when_the_owner_diesAsync();
 }
 
 /// <summary>Sessions hosted as Dapr workflow instances.</summary>

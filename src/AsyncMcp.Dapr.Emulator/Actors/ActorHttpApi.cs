@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AsyncMcp.Dapr.Emulator.Api;
 using AsyncMcp.Dapr.Emulator.State;
@@ -107,7 +107,8 @@ internal static class ActorHttpApi
             var key = keyElement.GetString() ?? string.Empty;
             operations.Add(kind switch
             {
-                "upsert" => new StateOperation(key, request.TryGetProperty("value", out var v) ? Encoding.UTF8.GetBytes(v.GetRawText()) : Encoding.UTF8.GetBytes("null"), null, false),
+                // The value's own bytes, as the app sent them: no text copy of a record that may be kilobytes long.
+                "upsert" => new StateOperation(key, request.TryGetProperty("value", out var v) ? JsonMarshal.GetRawUtf8Value(v).ToArray() : "null"u8.ToArray(), null, false),
                 "delete" => new StateOperation(key, null, null, false),
                 _ => throw ActorErrors.StateTransaction($"operation type {kind} not supported"),
             });

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using AsyncMcp.Dapr.Emulator.Components;
 using AsyncMcp.Dapr.Emulator.State;
@@ -9,21 +10,28 @@ namespace AsyncMcp.Dapr.Emulator.Actors;
 /// of that type), invocation routed to the owner, actor state in the actor state store, and durable reminders.
 /// Sidecars register as hosts when their app reports actor types on GET /dapr/config, and leave when they stop; each
 /// change re-places actors and drains those that moved (dapr/dapr pkg/actors/internal/placement/placement.go).
+/// Calls, state and reminders of different actors share no lock: a lookup reads the placement version in force, and
+/// each actor's turn is its own (pkg/actors/internal/locker/locker.go).
 /// </summary>
 internal sealed class ActorSystem : IAsyncDisposable
 {
     private const string Separator = "||";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly DaprEmulator _emulator;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ConsistentHashRing> _rings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ActorHost> _hosts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<ReminderRecord>> _reminders = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _reminderLoop;
+    private readonly ConcurrentDictionary<string, StateStore> _actorStores = new(StringComparer.Ordinal);
+    private readonly ActorReminders _reminders;
+    private PlacementTable _placement = PlacementTable.Empty;
 
-    public ActorSystem(DaprEmulator emulator) => _emulator = emulator;
+    public ActorSystem(DaprEmulator emulator)
+    {
+        _emulator = emulator;
+        _reminders = new ActorReminders(emulator, ActorStoreOf, () => Placement, _stopping.Token);
+    }
+
+    // Replaced whole under _gate by joins and leaves; read without a lock by every call.
+    private PlacementTable Placement => Volatile.Read(ref _placement);
 
     /// <summary>Reads the app's actor configuration and, if it hosts actor types, adds the sidecar to the placement.</summary>
     public async Task AttachAsync(DaprSidecar sidecar, Uri appBaseUrl, CancellationToken cancellationToken)
@@ -47,7 +55,7 @@ internal sealed class ActorSystem : IAsyncDisposable
             return;
         }
 
-        if (StateStoreFor(sidecar.AppId) is null)
+        if (StateStoreFor(sidecar.AppId) is not { } store)
         {
             // daprd starts without the actor runtime when no state store has actorStateStore: "true".
             channel.Dispose();
@@ -55,22 +63,17 @@ internal sealed class ActorSystem : IAsyncDisposable
             return;
         }
 
+        // daprd picks its actor state store once, at start (pkg/runtime/runtime.go initActors).
+        _actorStores[sidecar.AppId] = store;
         var host = new ActorHost(_emulator, sidecar, channel, config);
         lock (_gate)
         {
-            _hosts[host.Name] = host;
-            foreach (var type in config.Entities)
-            {
-                if (!_rings.TryGetValue(type, out var ring))
-                {
-                    _rings[type] = ring = new ConsistentHashRing();
-                }
+            Volatile.Write(ref _placement, _placement.With(host));
+        }
 
-                ring.Add(host.Name);
-                LoadReminders(type, sidecar.AppId);
-            }
-
-            _reminderLoop ??= RunRemindersAsync();
+        foreach (var type in config.Entities)
+        {
+            _reminders.Host(type, sidecar.AppId);
         }
 
         _emulator.Logger.ActorHostJoined(sidecar.AppId, host.Name, string.Join(",", config.Entities));
@@ -83,17 +86,13 @@ internal sealed class ActorSystem : IAsyncDisposable
         ActorHost? host;
         lock (_gate)
         {
-            host = _hosts.Values.FirstOrDefault(h => h.Sidecar == sidecar);
+            host = _placement.Hosts.FirstOrDefault(h => h.Sidecar == sidecar);
             if (host is null)
             {
                 return;
             }
 
-            _hosts.Remove(host.Name);
-            foreach (var type in host.Config.Entities)
-            {
-                _rings[type].Remove(host.Name);
-            }
+            Volatile.Write(ref _placement, _placement.Without(host));
         }
 
         await host.DisposeAsync().ConfigureAwait(false);
@@ -102,13 +101,7 @@ internal sealed class ActorSystem : IAsyncDisposable
     }
 
     /// <summary>The host that owns the actor now, or null when no live host has its type.</summary>
-    public ActorHost? Owner(string actorType, string actorId)
-    {
-        lock (_gate)
-        {
-            return _rings.TryGetValue(actorType, out var ring) && ring.Get(actorId) is { } name ? _hosts.GetValueOrDefault(name) : null;
-        }
-    }
+    public ActorHost? Owner(string actorType, string actorId) => Placement.Owner(actorType, actorId);
 
     /// <summary>Invokes an actor method from any sidecar: forwarded to the owner, which calls its app in the actor's turn.</summary>
     public async Task<ActorCallResult> InvokeAsync(
@@ -158,73 +151,19 @@ internal sealed class ActorSystem : IAsyncDisposable
     public void RegisterReminder(string appId, string actorType, string actorId, string name, JsonElement request)
     {
         RequireRuntime(appId);
-        var now = _emulator.Time.GetUtcNow();
-        var dueText = request.TryGetProperty("dueTime", out var d) ? d.GetString() : null;
-        var periodText = request.TryGetProperty("period", out var p) ? p.GetString() : null;
-        if (!DaprDuration.TryParseDueTime(dueText, now, out var due))
-        {
-            throw ActorErrors.ReminderCreate($"error parsing dueTime '{dueText}'");
-        }
-
-        if (!DaprDuration.TryParse(periodText, out _, out var repetitions))
-        {
-            throw ActorErrors.ReminderCreate($"error parsing period '{periodText}'");
-        }
-
-        var ttlText = request.TryGetProperty("ttl", out var t) ? t.GetString() : null;
-        DateTimeOffset? expires = null;
-        if (!string.IsNullOrEmpty(ttlText))
-        {
-            if (!DaprDuration.TryParseDueTime(ttlText, now, out var expiry))
-            {
-                throw ActorErrors.ReminderCreate($"error parsing ttl '{ttlText}'");
-            }
-
-            expires = expiry;
-        }
-
-        var reminder = new ReminderRecord
-        {
-            ActorId = actorId,
-            ActorType = actorType,
-            Name = name,
-            Data = request.TryGetProperty("data", out var data) ? data.Clone() : null,
-            DueTime = dueText,
-            Period = periodText,
-            RegisteredTime = now,
-            ExpirationTime = expires,
-            NextTime = due,
-            RepetitionsLeft = repetitions,
-        };
-        lock (_gate)
-        {
-            var list = LoadReminders(actorType, appId);
-            list.RemoveAll(r => r.ActorId == actorId && r.Name == name);
-            list.Add(reminder);
-            SaveReminders(actorType, appId);
-            _reminderLoop ??= RunRemindersAsync();
-        }
+        _reminders.Register(appId, actorType, actorId, name, request);
     }
 
     public void UnregisterReminder(string appId, string actorType, string actorId, string name)
     {
         RequireRuntime(appId);
-        lock (_gate)
-        {
-            if (LoadReminders(actorType, appId).RemoveAll(r => r.ActorId == actorId && r.Name == name) > 0)
-            {
-                SaveReminders(actorType, appId);
-            }
-        }
+        _reminders.Unregister(appId, actorType, actorId, name);
     }
 
     public ReminderRecord? GetReminder(string appId, string actorType, string actorId, string name)
     {
         RequireRuntime(appId);
-        lock (_gate)
-        {
-            return LoadReminders(actorType, appId).FirstOrDefault(r => r.ActorId == actorId && r.Name == name);
-        }
+        return _reminders.Get(appId, actorType, actorId, name);
     }
 
     /// <summary>Starts a timer on the host that owns the actor (timers are not durable).</summary>
@@ -247,8 +186,8 @@ internal sealed class ActorSystem : IAsyncDisposable
         ActorHost[] hosts;
         lock (_gate)
         {
-            hosts = [.. _hosts.Values];
-            _hosts.Clear();
+            hosts = [.. _placement.Hosts];
+            Volatile.Write(ref _placement, PlacementTable.Empty);
         }
 
         foreach (var host in hosts)
@@ -256,7 +195,7 @@ internal sealed class ActorSystem : IAsyncDisposable
             await host.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_reminderLoop is { } loop)
+        if (_reminders.Loop is { } loop)
         {
             try
             {
@@ -283,9 +222,12 @@ internal sealed class ActorSystem : IAsyncDisposable
         spec.Metadata.Any(p => string.Equals(p.Key, "actorStateStore", StringComparison.OrdinalIgnoreCase)
             && string.Equals(p.Value, "true", StringComparison.OrdinalIgnoreCase));
 
+    // The actor state store of an app that hosts actors is known from its start; other apps look theirs up.
+    private StateStore? ActorStoreOf(string appId) => _actorStores.TryGetValue(appId, out var store) ? store : StateStoreFor(appId);
+
     private void RequireRuntime(string appId)
     {
-        if (StateStoreFor(appId) is null)
+        if (ActorStoreOf(appId) is null)
         {
             throw ActorErrors.RuntimeNotFound();
         }
@@ -293,7 +235,7 @@ internal sealed class ActorSystem : IAsyncDisposable
 
     private (StateStore Store, string AppId) LocalStore(DaprSidecar sidecar, string actorType, string actorId)
     {
-        var store = StateStoreFor(sidecar.AppId) ?? throw ActorErrors.RuntimeNotFound();
+        var store = ActorStoreOf(sidecar.AppId) ?? throw ActorErrors.RuntimeNotFound();
 
         // daprd serves actor state only to the host the actor is placed on (pkg/api/universal/actors.go: isActorLocal).
         if (Owner(actorType, actorId)?.Sidecar != sidecar)
@@ -308,17 +250,14 @@ internal sealed class ActorSystem : IAsyncDisposable
     private void Rebalance()
     {
         List<(ActorHost Host, ActiveActor Actor)> moved = [];
-        lock (_gate)
+        var placement = Placement;
+        foreach (var host in placement.Hosts)
         {
-            foreach (var host in _hosts.Values)
+            foreach (var actor in host.Active)
             {
-                foreach (var actor in host.Active)
+                if (placement.Owner(actor.ActorType, actor.ActorId) != host)
                 {
-                    var owner = _rings.TryGetValue(actor.ActorType, out var ring) ? ring.Get(actor.ActorId) : null;
-                    if (owner != host.Name)
-                    {
-                        moved.Add((host, actor));
-                    }
+                    moved.Add((host, actor));
                 }
             }
         }
@@ -328,132 +267,5 @@ internal sealed class ActorSystem : IAsyncDisposable
             var wait = host.Config.DrainRebalancedActors ? host.Config.DrainOngoingCallTimeout : TimeSpan.Zero;
             _ = host.DeactivateAsync(actor, wait, force: true);
         }
-    }
-
-    private List<ReminderRecord> LoadReminders(string actorType, string appId)
-    {
-        if (_reminders.TryGetValue(actorType, out var list))
-        {
-            return list;
-        }
-
-        list = [];
-        if (StateStoreFor(appId)?.Get(RemindersKey(actorType)) is { } item)
-        {
-            list.AddRange(JsonSerializer.Deserialize<List<ReminderRecord>>(item.Value, Json) ?? []);
-        }
-
-        _reminders[actorType] = list;
-        return list;
-    }
-
-    private void SaveReminders(string actorType, string appId)
-    {
-        var store = StateStoreFor(appId);
-        var value = JsonSerializer.SerializeToUtf8Bytes(_reminders[actorType], Json);
-        store?.Apply([new StateOperation(RemindersKey(actorType), value, null, false)]);
-    }
-
-    // daprd's key for the reminders of a type in the actor state store (pkg/actors/internal/reminders/storage).
-    private static string RemindersKey(string actorType) => "actors" + Separator + actorType;
-
-    private async Task RunRemindersAsync()
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20), _emulator.Time);
-        while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-        {
-            var now = _emulator.Time.GetUtcNow();
-            List<(ReminderRecord Reminder, ActorHost Host)> due = [];
-            lock (_gate)
-            {
-                foreach (var (type, list) in _reminders)
-                {
-                    foreach (var reminder in list.Where(r => !r.Firing && r.NextTime <= now))
-                    {
-                        if (_rings.TryGetValue(type, out var ring) && ring.Get(reminder.ActorId) is { } name && _hosts.TryGetValue(name, out var host))
-                        {
-                            reminder.Firing = true;
-                            due.Add((reminder, host));
-                        }
-                    }
-                }
-            }
-
-            foreach (var (reminder, host) in due)
-            {
-                _ = FireAsync(reminder, host);
-            }
-        }
-    }
-
-    private async Task FireAsync(ReminderRecord reminder, ActorHost host)
-    {
-        var body = ReminderBody(reminder);
-        var path = $"actors/{Uri.EscapeDataString(reminder.ActorType)}/{Uri.EscapeDataString(reminder.ActorId)}/method/remind/{Uri.EscapeDataString(reminder.Name)}";
-        var delivered = false;
-        try
-        {
-            var result = await host.CallAsync(reminder.ActorType, reminder.ActorId, path, body, "application/json", [], _stopping.Token).ConfigureAwait(false);
-            delivered = result.Status is >= 200 and < 300;
-            _emulator.Logger.ActorReminderFired(host.Sidecar.AppId, reminder.ActorType, reminder.ActorId, reminder.Name, result.Status);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            _emulator.Logger.ActorReminderFired(host.Sidecar.AppId, reminder.ActorType, reminder.ActorId, reminder.Name, 0);
-        }
-
-        lock (_gate)
-        {
-            reminder.Firing = false;
-            if (!_reminders.TryGetValue(reminder.ActorType, out var list) || !list.Contains(reminder))
-            {
-                return; // Unregistered or replaced while it fired.
-            }
-
-            if (!delivered)
-            {
-                // Not delivered (the host went away, or the app failed): it fires again, on whichever host owns it then.
-                reminder.NextTime = _emulator.Time.GetUtcNow() + TimeSpan.FromMilliseconds(200);
-                return;
-            }
-
-            var period = DaprDuration.TryParse(reminder.Period, out var parsed, out _) ? parsed : TimeSpan.Zero;
-            if (reminder.RepetitionsLeft > 0)
-            {
-                reminder.RepetitionsLeft--;
-            }
-
-            var next = reminder.NextTime + period;
-            if (period <= TimeSpan.Zero || reminder.RepetitionsLeft == 0 || (reminder.ExpirationTime is { } expiry && next > expiry))
-            {
-                list.Remove(reminder);
-            }
-            else
-            {
-                reminder.NextTime = next;
-            }
-
-            SaveReminders(reminder.ActorType, host.Sidecar.AppId);
-        }
-    }
-
-    private static byte[] ReminderBody(ReminderRecord reminder)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            if (reminder.Data is { } data)
-            {
-                writer.WritePropertyName("data");
-                data.WriteTo(writer);
-            }
-
-            writer.WriteString("dueTime", reminder.DueTime ?? string.Empty);
-            writer.WriteString("period", reminder.Period ?? string.Empty);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -44,4 +44,16 @@ internal sealed class ReminderRecord
 
     [JsonIgnore]
     public bool Firing { get; set; }
+
+    /// <summary>
+    /// Whether registering <paramref name="candidate"/> over this reminder changes it: another due time, period or data, or
+    /// a time to live on either side (dapr/dapr pkg/actors/api/reminder.go RequiresUpdating). An unchanged registration
+    /// keeps the reminder as it is, schedule included.
+    /// </summary>
+    public bool RequiresUpdating(ReminderRecord candidate) =>
+        DueTime != candidate.DueTime || Period != candidate.Period || candidate.ExpirationTime is not null || ExpirationTime is not null
+        || !DataEquals(Data, candidate.Data);
+
+    private static bool DataEquals(JsonElement? left, JsonElement? right) =>
+        left is { } l ? right is { } r && JsonElement.DeepEquals(l, r) : right is null;
 }

@@ -11,9 +11,9 @@ namespace AsyncMcp.Dapr.Proxy.Front;
 
 /// <summary>
 /// The Streamable HTTP endpoint (POST, GET, DELETE on one path). The HTTP rules of the transport (headers, status
-/// codes, sessions) are here; the streams themselves are the MCP SDK's <see cref="StreamableHttpServerTransport"/>.
+/// codes, sessions) are here; the streams of sessions are the MCP SDK's <see cref="StreamableHttpServerTransport"/>.
 /// 2025-11-25 clients get a session per <c>initialize</c>; requests whose <c>MCP-Protocol-Version</c> is 2026-07-28 or
-/// later are served without a session.
+/// later are served without a session, each answered by a <see cref="SessionlessResponse"/>.
 /// </summary>
 internal sealed class StreamableHttpFront(
     FrontSessionRegistry sessions,
@@ -196,12 +196,11 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
-        var transport = new StreamableHttpServerTransport(loggerFactory) { Stateless = true };
-        var pump = PumpOneAsync(transport, channel, context.RequestAborted);
-        InitializeSseResponse(context);
+        var response = new SessionlessResponse(context, request.Id, SetStatusFromError, loggerFactory);
         try
         {
-            await transport.HandlePostRequestAsync(message, context.Response.Body, first => SetStatusFromError(context, first), context.RequestAborted);
+            await channel.ForwardAsync(request, response, context.RequestAborted);
+            await response.Answered.WaitAsync(context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -209,17 +208,8 @@ internal sealed class StreamableHttpFront(
         }
         finally
         {
-            await transport.DisposeAsync();
-            await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await response.DisposeAsync();
             await sessionless.ReturnAsync(channel);
-        }
-    }
-
-    private static async Task PumpOneAsync(StreamableHttpServerTransport transport, ProxyChannel channel, CancellationToken aborted)
-    {
-        await foreach (var message in transport.MessageReader.ReadAllAsync(CancellationToken.None))
-        {
-            await channel.ForwardAsync(message, message.Context?.RelatedTransport, aborted);
         }
     }
 
@@ -373,7 +363,7 @@ internal sealed class StreamableHttpFront(
         }
     }
 
-    private static void InitializeSseResponse(HttpContext context)
+    internal static void InitializeSseResponse(HttpContext context)
     {
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache,no-store";

@@ -8,8 +8,8 @@ internal static partial class ActorSessionLog
     [LoggerMessage(2101, LogLevel.Information, "Session {SessionId} rebuilt on this replica for message {MessageId}: {Replayed} message(s) replayed, {Failed} request(s) in flight answered with an error, {Rerun} re-run.")]
     public static partial void SessionRebuilt(ILogger logger, string sessionId, string? messageId, int replayed, int failed, int rerun);
 
-    [LoggerMessage(2102, LogLevel.Warning, "Could not mark request {RequestId} of session {SessionId} as answered (answer message {MessageId}).")]
-    public static partial void CompletionFailed(ILogger logger, Exception exception, string requestId, string sessionId, string? messageId);
+    [LoggerMessage(2102, LogLevel.Warning, "The answers to {Count} request(s) of session {SessionId} could not be saved as the actor deactivated; the next activation answers those requests again.")]
+    public static partial void AnswersNotSaved(ILogger logger, Exception exception, int count, string sessionId);
 
     [LoggerMessage(2103, LogLevel.Warning, "Message {MessageId} could not be handed to the actor of session {SessionId}; the sidecar will deliver it again.")]
     public static partial void ActorCallFailed(ILogger logger, Exception exception, string messageId, string sessionId);

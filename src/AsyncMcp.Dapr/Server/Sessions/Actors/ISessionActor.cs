@@ -23,7 +23,10 @@ public interface ISessionActor : IActor
     /// <returns>What became of the request.</returns>
     Task<SessionOutcome> CloseAsync(SessionDelivery delivery);
 
-    /// <summary>Marks requests as answered, once their responses are published.</summary>
+    /// <summary>
+    /// Marks requests as answered, once their responses are published. Replicas of this version take answers off the
+    /// in-flight list with the session's next save and never call it; it serves replicas of earlier versions.
+    /// </summary>
     /// <param name="requestIds">The JSON-RPC ids, as JSON text.</param>
     /// <returns>A task that completes when the state is saved.</returns>
     Task CompleteAsync(string[] requestIds);

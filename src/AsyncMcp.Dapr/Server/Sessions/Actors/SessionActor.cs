@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
@@ -32,7 +33,14 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    // Requests answered since the record was last saved (filled from the server's sending thread). Taken off the
+    // in-flight list by the next save: the next message's, the in-flight check's, or the deactivation's.
+    private readonly ConcurrentQueue<string> _answered = new();
     private LiveSession? _live;
+
+    // Whether this activation knows the in-flight reminder to be registered, and whether requests came since it last fired.
+    private bool _watchArmed;
+    private bool _requestsSinceCheck;
 
     public SessionActor(
         ActorHost host,
@@ -79,9 +87,9 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             ReplyTo = delivery.ReplyTo!,
             Connection = delivery.Connection,
             Replay = [delivery.Message!],
-            Seen = [delivery.EventId],
             LastActivity = now,
         };
+        SeenWindow.Add(record, delivery.EventId, _sessionOptions.DeduplicationWindow);
         await SaveAsync(record);
 
         // The session expires through a durable reminder, which fires on whichever replica owns the session then.
@@ -103,7 +111,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return refusal;
         }
 
-        if (record.Seen.Contains(delivery.EventId))
+        if (SeenWindow.Contains(record, delivery.EventId))
         {
             ActorSessionLog.DuplicateSessionEvent(_logger, delivery.EventId, SessionId);
             Telemetry.Redelivered.Add(1);
@@ -113,13 +121,14 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         var live = await EnsureLiveAsync(record, replay: true, delivery.EventId);
         var message = SessionMessages.Read(delivery.Message!);
         MessageIds.Set(message, delivery.EventId);
-        Remember(record, delivery.EventId);
+        SeenWindow.Add(record, delivery.EventId, _sessionOptions.DeduplicationWindow);
         record.LastActivity = _time.GetUtcNow();
         Shape(record, message, delivery.Message!);
-        var startsWatch = false;
+        // The answers given since the last save ride on this one: no write of their own.
+        TakeAnswered(record);
         if (message is JsonRpcRequest request)
         {
-            startsWatch = record.InFlight.Count == 0;
+            _requestsSinceCheck = true;
             record.InFlight.Add(new InFlightRequest
             {
                 Id = SessionMessages.Id(request.Id),
@@ -131,9 +140,11 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
         // Durable before the server sees it: a replica that dies from here on leaves a request someone will answer.
         await SaveAsync(record);
-        if (startsWatch)
+        if (message is JsonRpcRequest && !_watchArmed)
         {
+            // Registered once while the session is busy, not per request: it stays until a check finds the session quiet.
             await RegisterReminderAsync(InFlightReminder, null, _sessionOptions.InFlightCheckInterval, _sessionOptions.InFlightCheckInterval);
+            _watchArmed = true;
         }
 
         await live.Transport.DeliverAsync(InHandlerContext(message, delivery.EventId, delivery.Source), CancellationToken.None);
@@ -173,12 +184,13 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
     public async Task CompleteAsync(string[] requestIds)
     {
-        if (await LoadAsync() is not { } record)
+        // Replicas of this version take answers off the list with their next save; this serves callers that ask.
+        foreach (var id in requestIds)
         {
-            return;
+            _answered.Enqueue(id);
         }
 
-        if (record.InFlight.RemoveAll(r => requestIds.Contains(r.Id, StringComparer.Ordinal)) > 0)
+        if (await LoadAsync() is { } record && TakeAnswered(record))
         {
             await SaveAsync(record);
         }
@@ -195,15 +207,25 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return;
         }
 
+        var answered = TakeAnswered(record);
         if (reminderName == InFlightReminder)
         {
             // Activating the session on its current owner is what answers the requests a dead replica left behind.
+            _watchArmed = true;
             await EnsureLiveAsync(record, replay: true, messageId: null);
-            if (record.InFlight.Count == 0)
+            if (answered)
             {
-                await UnregisterReminderAsync(InFlightReminder);
+                await SaveAsync(record);
             }
 
+            // Quiet since the last check: nothing in flight and no request came, so the watch ends until the next one.
+            if (record.InFlight.Count == 0 && !_requestsSinceCheck)
+            {
+                await UnregisterReminderAsync(InFlightReminder);
+                _watchArmed = false;
+            }
+
+            _requestsSinceCheck = false;
             return;
         }
 
@@ -211,6 +233,10 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             _time.GetUtcNow() - record.LastActivity > _options.SessionIdleTimeout)
         {
             await EndAsync("idle for longer than " + _options.SessionIdleTimeout);
+        }
+        else if (answered)
+        {
+            await SaveAsync(record);
         }
     }
 
@@ -220,6 +246,24 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         {
             _live = null;
             await live.DisposeAsync();
+        }
+
+        if (!_answered.IsEmpty)
+        {
+            // Answers not saved yet (an actor idle for less than the in-flight check): saved now if the actor may still
+            // write here. If not (it moved), the next owner answers those ids again, as the rule for a dead replica says.
+            var count = _answered.Count;
+            try
+            {
+                if (await LoadAsync() is { } record && TakeAnswered(record))
+                {
+                    await SaveAsync(record);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ActorSessionLog.AnswersNotSaved(_logger, ex, count, SessionId);
+            }
         }
     }
 
@@ -327,23 +371,19 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         return live;
     }
 
-    private void Answered(RequestId id, string? answerId)
+    // Called from the server's sending thread once an answer is published; the actor's next save takes it off the list.
+    private void Answered(RequestId id, string? _) => _answered.Enqueue(SessionMessages.Id(id));
+
+    // Takes the answered requests off the in-flight list of the record in memory; true when the list changed.
+    private bool TakeAnswered(SessionRecord record)
     {
-        // A call back into this actor through the sidecar: it waits for the actor's turn, so it never races a delivery.
-        var requestId = SessionMessages.Id(id);
-        var proxy = ProxyFactory.Create(Id, Host.ActorTypeInfo.ActorTypeName);
-        _ = Task.Run(async () =>
+        var changed = false;
+        while (_answered.TryDequeue(out var id))
         {
-            try
-            {
-                await proxy.InvokeMethodAsync(nameof(ISessionActor.CompleteAsync), new[] { requestId });
-            }
-            catch (Exception ex)
-            {
-                // The next activation answers it again (the client ignores a second answer to an id it has settled).
-                ActorSessionLog.CompletionFailed(_logger, ex, requestId, SessionId, answerId);
-            }
-        });
+            changed |= record.InFlight.RemoveAll(r => r.Id == id) > 0;
+        }
+
+        return changed;
     }
 
     // The server's handlers then log with the message's ids and join its trace, outside the actor call's context.
@@ -352,15 +392,6 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         MessageIds.SetDelivered(message, eventId, source);
         message.Context!.ExecutionContext = HandlerContext.Create(_logger, eventId, SessionId);
         return message;
-    }
-
-    private void Remember(SessionRecord record, string eventId)
-    {
-        record.Seen.Add(eventId);
-        if (record.Seen.Count > _sessionOptions.DeduplicationWindow)
-        {
-            record.Seen.RemoveRange(0, record.Seen.Count - _sessionOptions.DeduplicationWindow);
-        }
     }
 
     // Keeps the messages that change the session's state, so that a rebuilt server reaches the same state.

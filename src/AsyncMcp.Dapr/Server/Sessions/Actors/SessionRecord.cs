@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AsyncMcp.Dapr.Server.Sessions.Actors;
 
 /// <summary>
@@ -19,8 +21,15 @@ internal sealed class SessionRecord
     /// <summary>The session-shaping messages, in order: initialize, notifications/initialized, logging/setLevel, resources/subscribe.</summary>
     public List<string> Replay { get; init; } = [];
 
-    /// <summary>Recent CloudEvent ids, oldest first, at most the configured window.</summary>
-    public List<string> Seen { get; init; } = [];
+    /// <summary>The recent CloudEvent ids as 8-byte digests in a ring (<see cref="SeenWindow"/>); base64 in the state.</summary>
+    public byte[] SeenDigests { get; set; } = [];
+
+    /// <summary>The slot of the ring the next digest goes to, once the ring is full.</summary>
+    public int SeenNext { get; set; }
+
+    /// <summary>Recent CloudEvent ids as text, as earlier versions kept them; converted to digests on first use.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Seen { get; set; }
 
     public List<InFlightRequest> InFlight { get; init; } = [];
 

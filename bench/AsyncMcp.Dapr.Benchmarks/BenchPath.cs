@@ -1,0 +1,26 @@
+using ModelContextProtocol.Client;
+
+namespace AsyncMcp.Dapr.Benchmarks;
+
+/// <summary>One way of reaching the sample server, and the direct path its ratios are taken against.</summary>
+/// <param name="Key">The name <c>--paths</c> selects it by.</param>
+/// <param name="Label">The name in the tables.</param>
+/// <param name="Baseline">The key of the direct path with the same protocol generation, or null for a direct path.</param>
+/// <param name="Connect">Opens one client session.</param>
+internal sealed record BenchPath(string Key, string Label, string? Baseline, Func<CancellationToken, Task<McpClient>> Connect)
+{
+    /// <summary>The generation with sessions (<c>initialize</c>, <c>Mcp-Session-Id</c>), the one durable session hosts serve.</summary>
+    public const string SessionProtocol = "2025-11-25";
+
+    /// <summary>Every path, in the order a round runs them.</summary>
+    public static IReadOnlyList<BenchPath> All(BenchEnvironment environment) =>
+    [
+        new("direct", BenchmarkReport.DirectPath, null, token => environment.ConnectDirectAsync(null, token)),
+        new("proxy", "async: proxy → pub/sub → server", "direct", token => environment.ConnectProxyAsync(null, token)),
+        new("pubsub", "async: Dapr pub/sub", "direct", token => environment.ConnectPubSubAsync(null, token)),
+        new("webhook", "async: pub/sub + webhook replies", "direct", token => environment.ConnectWebhookAsync(null, token)),
+        new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)),
+        new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)),
+        new("actors", "async: pub/sub, actor sessions (2025-11-25)", "sessions", token => environment.ConnectActorSessionsAsync(SessionProtocol, token)),
+    ];
+}
