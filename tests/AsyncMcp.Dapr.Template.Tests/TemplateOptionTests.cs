@@ -64,5 +64,6 @@ public sealed class NoTestProjectTests(NoTestsProjectFixture fixture) : IClassFi
             ["src/Northwind/Northwind.csproj"],
             XDocument.Parse(Project.Read("Northwind.slnx")).Descendants("Project").Select(project => (string)project.Attribute("Path")!));
         Assert.True(File.Exists(Project.AssemblyPath));
+        Assert.DoesNotContain("dotnet test", Project.Read("README.md"), StringComparison.Ordinal);
     }
 }

@@ -50,6 +50,8 @@ public sealed class TemplateTests(DefaultProjectFixture fixture) : IClassFixture
         Assert.Contains("appPort: 5100\n", Project.Read("dapr.yaml"), StringComparison.Ordinal);
         Assert.Contains("\"applicationUrl\": \"http://localhost:5100\"", Project.Read("src/Contoso.Orders/Properties/launchSettings.json"), StringComparison.Ordinal);
         Assert.Contains("Microsoft.Testing.Platform", Project.Read("global.json"), StringComparison.Ordinal);
+        Assert.Contains("in the server's memory", Project.Read("README.md"), StringComparison.Ordinal);
+        Assert.Contains("dotnet test", Project.Read("README.md"), StringComparison.Ordinal);
         Assert.Equal(
             ["src/Contoso.Orders/Contoso.Orders.csproj", "tests/Contoso.Orders.Tests/Contoso.Orders.Tests.csproj"],
             XDocument.Parse(Project.Read("Contoso.Orders.slnx")).Descendants("Project").Select(project => (string)project.Attribute("Path")!));
