@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Sessions;
 using AsyncMcp.Dapr.Transports;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,8 @@ public static class DaprPubSubMcpServerBuilderExtensions
         services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
         services.TryAddSingleton<PubSubRequestEndpoint>();
         services.TryAddSingleton<DeadLetterEndpoint>();
+        // A tool that needs sampling, elicitation or roots from a client without them fails naming the capability.
+        builder.WithRequestFilters(filters => filters.AddCallToolFilter(MissingClientCapabilityFilter.Wrap));
         return builder;
     }
 }
