@@ -1,5 +1,5 @@
 using AsyncMcp.Dapr.Apps;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Hosting;
 
 namespace AsyncMcp.Dapr.Client;
 
@@ -13,12 +13,12 @@ public static class ClientApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.Services.AddMcpPubSubClient(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options));
+        builder.Services.AddMcpPubSubClient(McpDaprConfiguration.PubSubSection);
         var webhookReplies = builder.Configuration["Mcp:PubSub:ReplyBinding"] is not null;
         if (webhookReplies)
         {
             // Replies come by signed webhook (docs/webhooks.md): the receiver verifies them before the client sees them.
-            builder.Services.AddMcpWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options));
+            builder.Services.AddMcpWebhookReplies(McpDaprConfiguration.WebhooksSection);
         }
 
         builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AsyncMcp.Dapr.Transports;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;

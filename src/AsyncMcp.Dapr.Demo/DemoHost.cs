@@ -2,7 +2,6 @@ using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Proxy;
 using AsyncMcp.Dapr.Server;
-using AsyncMcp.Dapr.Transports;
 
 namespace AsyncMcp.Dapr.Demo;
 

@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Apps;
+using AsyncMcp.Dapr.Hosting;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -25,15 +26,15 @@ public static class ServerApp
             .WithResources<SampleResources>()
             .WithPrompts<SamplePrompts>()
             .WithCompleteHandler(CompleteAsync)
-            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options))
-            .WithDaprWebhookReplies(options => builder.Configuration.GetSection("Mcp:Webhooks").Bind(options))
+            .WithDaprPubSubTransport(McpDaprConfiguration.PubSubSection)
+            .WithDaprWebhookReplies(McpDaprConfiguration.WebhooksSection)
             // The second door: standard Streamable HTTP, serving both protocol generations with the same tools.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
 
         // Mcp:Sessions:Actors=true hosts sessions as Dapr actors, so that several replicas can serve the topic.
         if (builder.Configuration.GetValue<bool>("Mcp:Sessions:Actors"))
         {
-            mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
+            mcp.WithActorSessions(McpDaprConfiguration.SessionsSection);
         }
         builder.AddAppHealthChecks();
         builder.AddAppTelemetry();

@@ -1,12 +1,6 @@
-using System.Net;
 using Dapr.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AsyncMcp.Dapr.Emulator.Tests;
 
@@ -23,9 +17,7 @@ public sealed class AspNetCoreSubscriberTests
         var settled = new Settled(emulator);
         var received = new TaskCompletionSource<Order>();
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         await using var app = builder.Build();
         app.UseCloudEvents();
         app.MapSubscribeHandler();
@@ -34,8 +26,7 @@ public sealed class AspNetCoreSubscriberTests
             received.TrySetResult(order);
             return Results.Ok();
         }).WithTopic("pubsub", "orders");
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var url = await LoopbackApp.StartAsync(app, TestContext.Current.CancellationToken);
 
         await using var sidecar = await emulator.StartSidecarAsync("orders-app", TestContext.Current.CancellationToken);
         await sidecar.AttachAppAsync(url, TestContext.Current.CancellationToken);

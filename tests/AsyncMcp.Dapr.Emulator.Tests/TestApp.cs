@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AsyncMcp.Dapr.Emulator.Tests;
 
@@ -35,9 +29,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<TestApp> StartAsync(string subscribeJson)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         var app = builder.Build();
         TestApp? self = null;
         app.MapGet("/dapr/subscribe", () => Results.Text(subscribeJson, "application/json"));
@@ -50,9 +42,7 @@ public sealed class TestApp : IAsyncDisposable
             self!.Received.Enqueue(request);
             await self.Handler(request, context.Response);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new TestApp(app, new Uri(address));
+        self = new TestApp(app, await LoopbackApp.StartAsync(app));
         return self;
     }
 

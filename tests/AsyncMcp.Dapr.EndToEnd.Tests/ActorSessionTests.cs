@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.Sessions;
+using AsyncMcp.Dapr.Server.Sessions.Actors;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

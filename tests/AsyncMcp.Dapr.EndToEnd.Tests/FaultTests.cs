@@ -25,7 +25,7 @@ public sealed class FaultTests : IAsyncLifetime
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         await _harness.Emulator.InjectAsync(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic, Encoding.UTF8.GetBytes("{ this is not json"), ct: Timeout);
 
-        await WaitForAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic).Count == 1);
+        await Wait.UntilAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic).Count == 1, Timeout);
         Assert.Contains("this is not json", Encoding.UTF8.GetString(_harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic)[0].Body.Span));
         Assert.Equal("ok", await EchoAsync(client, "ok"));
     }
@@ -37,7 +37,7 @@ public sealed class FaultTests : IAsyncLifetime
 
         await InjectAsync(Event("bad-jsonrpc-1", new JsonObject { ["jsonrpc"] = "2.0", ["neither"] = "method nor result" }));
 
-        await WaitForAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic).Count == 1);
+        await Wait.UntilAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic).Count == 1, Timeout);
         Assert.Contains("bad-jsonrpc-1", Encoding.UTF8.GetString(_harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.DeadLetterTopic)[0].Body.Span));
         Assert.Empty(_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic));
         Assert.Equal("ok", await EchoAsync(client, "ok"));
@@ -142,16 +142,8 @@ public sealed class FaultTests : IAsyncLifetime
 
     private async Task<JsonObject> ReplyAsync()
     {
-        await WaitForAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic).Count > 0);
+        await Wait.UntilAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic).Count > 0, Timeout);
         return JsonNode.Parse(_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic)[0].Body.Span)!.AsObject();
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(20, Timeout);
-        }
     }
 
     private static JsonObject Event(string id, JsonObject data, string? sessionId = null, string source = "probe") => new()

@@ -39,7 +39,7 @@ public sealed class MetricsTests : IAsyncLifetime
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "counted" }, cancellationToken: Timeout);
 
-        await WaitForAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _replies)) >= 2);
+        await Wait.UntilAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _replies)) >= 2, Timeout);
         Assert.True(_metrics.Sum("asyncmcp.messages.published", ("messaging.destination.name", _requests)) >= 3, "initialize, initialized, tools/call out");
         Assert.True(_metrics.Sum("asyncmcp.messages.published", ("messaging.destination.name", _replies)) >= 2, "two answers out");
         Assert.True(_metrics.Sum("asyncmcp.messages.delivered",
@@ -55,7 +55,7 @@ public sealed class MetricsTests : IAsyncLifetime
         // Published through a sidecar, as any app would: the sidecar stamps the topic on the event.
         await PublishAsync(Event("malformed-1", new JsonObject { ["jsonrpc"] = "2.0", ["neither"] = "method nor result" }));
 
-        await WaitForAsync(() => _metrics.Sum("asyncmcp.messages.dead_lettered", ("messaging.destination.name", _requests)) == 1);
+        await Wait.UntilAsync(() => _metrics.Sum("asyncmcp.messages.dead_lettered", ("messaging.destination.name", _requests)) == 1, Timeout);
         Assert.Equal(1, _metrics.Sum("asyncmcp.messages.dropped", ("error.type", "malformed_json_rpc"), ("messaging.destination.name", _requests)));
         Assert.Equal(1, _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests), ("outcome", "Drop")));
 
@@ -72,7 +72,7 @@ public sealed class MetricsTests : IAsyncLifetime
         // A foreign publisher's JSON, put straight on the broker (no sidecar stamps a topic: the subscribed one counts).
         await _harness.Emulator.InjectAsync(DaprMcpHarness.PubSub, _requests, """{"hello":"world"}"""u8.ToArray(), ct: Timeout);
 
-        await WaitForAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests), ("outcome", "Drop")) == 1);
+        await Wait.UntilAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests), ("outcome", "Drop")) == 1, Timeout);
         Assert.Equal(1, _metrics.Sum("asyncmcp.messages.dropped", ("error.type", "malformed_cloud_event"), ("messaging.destination.name", _requests)));
     }
 
@@ -83,7 +83,7 @@ public sealed class MetricsTests : IAsyncLifetime
 
         // The sidecar cannot read them as a CloudEvent and dead-letters them itself; rawPayload on the dead-letter
         // subscription still lets them through to the server, which logs them without an id (they have none).
-        await WaitForAsync(() => _logs.Lines.Any(l => l.EventId.Id == 1019));
+        await Wait.UntilAsync(() => _logs.Lines.Any(l => l.EventId.Id == 1019), Timeout);
         Assert.Equal(0, _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests)));
         Assert.Contains(_deadLetters, _logs.Lines.Single(l => l.EventId.Id == 1019).Text, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class MetricsTests : IAsyncLifetime
         await PublishAsync(Event("unknown-1", new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "tools/list" }));
 
         // Answered with an error, so the sidecar is told SUCCESS: nothing is dead-lettered.
-        await WaitForAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests)) == 1);
+        await Wait.UntilAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests)) == 1, Timeout);
         Assert.Equal(1, _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests), ("outcome", "Success")));
         Assert.Equal(1, _metrics.Sum("asyncmcp.messages.dropped", ("messaging.destination.name", _requests)));
         Assert.Equal(1, _metrics.Sum("asyncmcp.messages.dropped", ("error.type", "unknown_session"), ("messaging.destination.name", _requests)));
@@ -106,12 +106,4 @@ public sealed class MetricsTests : IAsyncLifetime
 
     private JsonObject Event(string id, JsonObject data) =>
         ProbeEvents.Message(id, "client", $"pubsub://{DaprMcpHarness.PubSub}/{_replies}", data, sessionId: "a-session", connection: "metrics-probe");
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(20, Timeout);
-        }
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol;
+using DeliveryStatus = AsyncMcp.Dapr.Emulator.DeliveryStatus;
 
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
@@ -52,14 +53,14 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         var sessionId = client.SessionId!;
         await client.DisposeAsync();
 
-        await WaitForAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             var replies = _harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies").Count;
             await Inject(Guid.NewGuid().ToString("N"), sessionId);
-            await WaitForAsync(() => Task.FromResult(_harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies").Count > replies));
+            await Wait.UntilAsync(() => Task.FromResult(_harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies").Count > replies), Timeout);
             var last = JsonNode.Parse(_harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies")[^1].Body.Span)!;
             return (int?)last["data"]!["error"]?["code"] == McpWireErrorCodes.SessionNotFound;
-        });
+        }, Timeout);
     }
 
     [Fact]
@@ -99,12 +100,4 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
 
     private static async Task<string> EchoAsync(ModelContextProtocol.Client.McpClient client, string text) =>
         McpFeatureTests.Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = text }, cancellationToken: Timeout));
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(50, Timeout);
-        }
-    }
 }

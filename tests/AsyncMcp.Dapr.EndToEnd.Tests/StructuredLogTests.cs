@@ -56,10 +56,10 @@ public sealed partial class StructuredLogTests : IAsyncLifetime
         await client.DisposeAsync();
 
         // The server logs its publish of the answer after the client may have it, and the session ends after the close event.
-        await WaitForAsync(() => _logs.Lines.Any(line => line.EventId.Id == 1015 && line.Category.EndsWith("ServerSessionTransport", StringComparison.Ordinal)));
+        await Wait.UntilAsync(() => _logs.Lines.Any(line => line.EventId.Id == 1015 && line.Category.EndsWith("SessionOutbox", StringComparison.Ordinal)), Timeout);
         if (sessionId is not null)
         {
-            await WaitForAsync(() => _logs.Lines.Any(line => line.EventId.Id == 2002));
+            await Wait.UntilAsync(() => _logs.Lines.Any(line => line.EventId.Id == 2002), Timeout);
         }
 
         _logs.Recording = false;
@@ -132,14 +132,6 @@ public sealed partial class StructuredLogTests : IAsyncLifetime
 
         Assert.All(ids, id => Assert.Matches(HexId(), id));
         return ids;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(20, Timeout);
-        }
     }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AsyncMcp.Dapr.Sessions;
+using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;

@@ -43,7 +43,7 @@ public sealed class WebhookSecurityTests : IAsyncLifetime
         var (headers, body) = Signed(Probe(), DaprMcpHarness.WebhookSecret);
 
         Assert.Equal(204, await _harness.Gate!.SendAsync(Path, headers, body));
-        await WaitForAsync(() => Volatile.Read(ref _probes) == 1);
+        await Wait.UntilAsync(() => Volatile.Read(ref _probes) == 1, Timeout);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class WebhookSecurityTests : IAsyncLifetime
     {
         var (headers, body) = Signed(Probe(), DaprMcpHarness.WebhookSecret);
         Assert.Equal(204, await _harness.Gate!.SendAsync(Path, headers, body));
-        await WaitForAsync(() => Volatile.Read(ref _probes) == 1);
+        await Wait.UntilAsync(() => Volatile.Read(ref _probes) == 1, Timeout);
 
         Assert.Equal(409, await _harness.Gate.SendAsync(Path, headers, body));
         await Task.Delay(200, Timeout);
@@ -109,7 +109,7 @@ public sealed class WebhookSecurityTests : IAsyncLifetime
 
         Assert.Equal(204, await _harness.Gate!.SendAsync(Path, first, body));
         Assert.Equal(204, await _harness.Gate.SendAsync(Path, retry, body));
-        await WaitForAsync(() => Volatile.Read(ref _probes) == 1);
+        await Wait.UntilAsync(() => Volatile.Read(ref _probes) == 1, Timeout);
         await Task.Delay(200, Timeout);
         Assert.Equal(1, Volatile.Read(ref _probes));
     }
@@ -121,7 +121,7 @@ public sealed class WebhookSecurityTests : IAsyncLifetime
         // The same notification, properly signed, does reach the client: so the rejected one would have, had it passed.
         var (controlHeaders, controlBody) = Signed(Probe(), DaprMcpHarness.WebhookSecret);
         Assert.Equal(204, await _harness.Gate.SendAsync(Path, controlHeaders, controlBody));
-        await WaitForAsync(() => Volatile.Read(ref _probes) >= 1);
+        await Wait.UntilAsync(() => Volatile.Read(ref _probes) >= 1, Timeout);
         Assert.Equal(1, Volatile.Read(ref _probes));
     }
 
@@ -147,13 +147,5 @@ public sealed class WebhookSecurityTests : IAsyncLifetime
             ["webhook-signature"] = WebhookSignature.Sign(WebhookSecrets.Parse(secret), id, timestamp, body),
         };
         return (headers, body);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(20, Timeout);
-        }
     }
 }

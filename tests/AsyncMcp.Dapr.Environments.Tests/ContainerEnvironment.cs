@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Server;
-using AsyncMcp.Dapr.Transports;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;

@@ -1,5 +1,4 @@
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.EndToEnd.Tests;
 using ModelContextProtocol.Client;
 
 namespace AsyncMcp.Dapr.Proxy.Tests;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using AsyncMcp.Dapr.EndToEnd.Tests;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -65,7 +64,7 @@ public sealed class StdioFrontTests : IAsyncLifetime
         Assert.Equal("confirmed: ship", StreamableHttpFrontTests.Text(await client.CallToolAsync("confirm_action", new Dictionary<string, object?> { ["action"] = "ship" }, cancellationToken: ct)));
         // A broker may deliver the result before the last progress report, which then has nowhere to go: the client
         // must get progress, each report once, but not necessarily every one.
-        var reported = await Eventually.ValueAsync(() => { lock (progress) { return progress.ToArray(); } }, values => values.Length >= 2, ct);
+        var reported = await Wait.ValueAsync(() => { lock (progress) { return progress.ToArray(); } }, values => values.Length >= 2, ct);
         Assert.NotEmpty(reported);
         Assert.Subset(new HashSet<float> { 1f, 2f }, reported.ToHashSet());
         Assert.Equal(reported.Length, reported.Distinct().Count());

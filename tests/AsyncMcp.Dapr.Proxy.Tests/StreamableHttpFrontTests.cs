@@ -60,7 +60,7 @@ public sealed class StreamableHttpFrontTests : IAsyncLifetime
         var job = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 },
             new SynchronousProgress(value => { lock (progress) { progress.Add(value); } }), cancellationToken: ct);
         Assert.Equal("job done after 3 steps", Text(job));
-        var reported = await Eventually.ValueAsync(() => { lock (progress) { return progress.Select(p => p.Progress).ToArray(); } }, values => values.Length >= 3, ct);
+        var reported = await Wait.ValueAsync(() => { lock (progress) { return progress.Select(p => p.Progress).ToArray(); } }, values => values.Length >= 3, ct);
         // A broker may deliver the result before the last progress report (see StdioFrontTests).
         Assert.NotEmpty(reported);
         Assert.Subset(new HashSet<float> { 1f, 2f, 3f }, reported.ToHashSet());
@@ -79,7 +79,7 @@ public sealed class StreamableHttpFrontTests : IAsyncLifetime
         if (protocolVersion is not null)
         {
             // 2026-07-28 moved logging out of notifications; 2025-11-25 clients still get them.
-            var received = await Eventually.ValueAsync(() => { lock (logs) { return logs.ToArray(); } }, all => all.Any(log => log.Contains("finished step 3 of 3", StringComparison.Ordinal)), ct);
+            var received = await Wait.ValueAsync(() => { lock (logs) { return logs.ToArray(); } }, all => all.Any(log => log.Contains("finished step 3 of 3", StringComparison.Ordinal)), ct);
             Assert.Contains(received, log => log.Contains("finished step 3 of 3", StringComparison.Ordinal));
         }
     }

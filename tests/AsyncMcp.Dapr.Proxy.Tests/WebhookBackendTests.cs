@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using AsyncMcp.Dapr.EndToEnd.Tests;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 

@@ -1,5 +1,5 @@
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Client;
 
 namespace AsyncMcp.Dapr.Template.Tests;
 

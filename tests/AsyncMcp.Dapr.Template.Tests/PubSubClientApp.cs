@@ -1,4 +1,4 @@
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

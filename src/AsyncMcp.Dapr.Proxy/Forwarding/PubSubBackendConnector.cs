@@ -1,4 +1,4 @@
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Client;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Proxy.Forwarding;

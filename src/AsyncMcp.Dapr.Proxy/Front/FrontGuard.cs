@@ -12,14 +12,14 @@ namespace AsyncMcp.Dapr.Proxy.Front;
 /// Checks every request to the MCP endpoint before it is read: Host and Origin against DNS rebinding (403), the
 /// bearer token when one is configured (401), and the size of the body (413).
 /// </summary>
-internal sealed class FrontGuard(IOptions<ProxyOptions> options, ILogger<FrontGuard> logger) : IMiddleware
+internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute route, ILogger<FrontGuard> logger) : IMiddleware
 {
     private readonly ProxyOptions _options = options.Value;
     private readonly byte[]? _token = options.Value.BearerToken is { } token ? Encoding.UTF8.GetBytes(token) : null;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!string.Equals(context.Request.Path.Value?.TrimEnd('/'), _options.Path.TrimEnd('/'), StringComparison.Ordinal))
+        if (!string.Equals(context.Request.Path.Value?.TrimEnd('/'), route.Path.TrimEnd('/'), StringComparison.Ordinal))
         {
             await next(context);
             return;

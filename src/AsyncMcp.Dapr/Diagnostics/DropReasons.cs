@@ -29,7 +29,7 @@ internal static class DropReasons
     /// <summary>The session belongs to another app-id; requests are answered -32011.</summary>
     public const string SessionForbidden = "session_forbidden";
 
-    /// <summary>An <c>initialize</c> beyond the session cap; answered -32010.</summary>
+    /// <summary>An <c>initialize</c> beyond the session cap; answered -32012.</summary>
     public const string TooManySessions = "too_many_sessions";
 
     /// <summary>A reply for a client connection that is not open in this process.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AsyncMcp.Dapr.Wire;
@@ -33,9 +34,20 @@ internal static class Telemetry
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
         "asyncmcp.client.request.duration", "s", "Time from publishing a request to receiving its answer, by MCP method.");
 
-    /// <summary>Reports the number of open sessions of a session host.</summary>
-    public static void ObserveOpenSessions(Func<int> openSessions) =>
-        Meter.CreateObservableGauge("asyncmcp.sessions.open", openSessions, "{session}", "MCP sessions open in this process.");
+    private static readonly ConcurrentDictionary<object, Func<int>> OpenSessionSources = new();
+
+    // One gauge for the process, created on first use: it sums the session hosts observed now.
+    private static readonly Lazy<ObservableGauge<int>> OpenSessions = new(() => Meter.CreateObservableGauge(
+        "asyncmcp.sessions.open", () => OpenSessionSources.Values.Sum(source => source()), "{session}", "MCP sessions open in this process."));
+
+    /// <summary>Counts the open sessions of a session host in <c>asyncmcp.sessions.open</c> until the result is disposed.</summary>
+    public static IDisposable ObserveOpenSessions(Func<int> openSessions)
+    {
+        var key = new object();
+        OpenSessionSources[key] = openSessions;
+        _ = OpenSessions.Value;
+        return new Observation(key);
+    }
 
     /// <summary>Starts the producer span of one publish.</summary>
     public static Activity? StartPublish(JsonRpcMessage message, string destination, string? sessionId)
@@ -77,7 +89,7 @@ internal static class Telemetry
     /// <param name="topic">The topic it came from: its CloudEvent <c>topic</c> attribute (set by daprd), else the subscribed topic.</param>
     /// <param name="route">The subscription route it was delivered to.</param>
     /// <param name="outcome">What the sidecar was told.</param>
-    public static void Delivered(string topic, string route, Transports.DeliveryStatus outcome) =>
+    public static void Delivered(string topic, string route, Wire.DeliveryStatus outcome) =>
         MessagesIn.Add(1,
             new KeyValuePair<string, object?>("messaging.destination.name", topic),
             new KeyValuePair<string, object?>("url.path", route),
@@ -119,10 +131,10 @@ internal static class Telemetry
     /// <summary>The MCP method of an event's message, or the event type of an event without one (a session close).</summary>
     public static string MethodOf(McpEnvelope envelope) => envelope.Message is { } message ? NameOf(message) : envelope.Type;
 
-    private static string OutcomeName(Transports.DeliveryStatus outcome) => outcome switch
+    private static string OutcomeName(Wire.DeliveryStatus outcome) => outcome switch
     {
-        Transports.DeliveryStatus.Success => "Success",
-        Transports.DeliveryStatus.Retry => "Retry",
+        Wire.DeliveryStatus.Success => "Success",
+        Wire.DeliveryStatus.Retry => "Retry",
         _ => "Drop",
     };
 
@@ -138,6 +150,11 @@ internal static class Telemetry
         {
             activity.SetTag("mcp.session.id", sessionId);
         }
+    }
+
+    private sealed class Observation(object key) : IDisposable
+    {
+        public void Dispose() => OpenSessionSources.TryRemove(key, out _);
     }
 
     private static string NameOf(JsonRpcMessage message) => message switch

@@ -1,5 +1,6 @@
 using AsyncMcp.Dapr.Hosting;
-using AsyncMcp.Dapr.Sessions;
+using AsyncMcp.Dapr.Server.Sessions;
+using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr.Actors.Client;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -15,25 +16,35 @@ public static class ActorSessionsMcpServerBuilderExtensions
     /// Makes every session opened by <c>initialize</c> a Dapr actor, so that any number of replicas can serve the
     /// server's topic: each session lives on one replica, survives restarts and moves, and expires when idle. Needs a
     /// state store component with <c>actorStateStore: "true"</c> (<see cref="ActorSessionOptions.StateStoreName"/>).
-    /// Call after <c>WithDaprPubSubTransport()</c>; <c>app.MapMcpPubSub()</c> then also maps the actor endpoints.
+    /// Call after <c>WithDaprPubSubTransport()</c>; <c>app.MapMcpPubSub()</c> then also maps the actor endpoints (or map
+    /// them alone with <c>app.MapMcpActorSessions()</c>).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IMcpServerBuilder WithActorSessions(this IMcpServerBuilder builder, Action<ActorSessionOptions>? configure = null)
+    public static IMcpServerBuilder WithActorSessions(this IMcpServerBuilder builder, Action<ActorSessionOptions>? configure = null) =>
+        builder.AddActorSessions(configure, configSectionPath: null);
+
+    /// <summary>
+    /// As <see cref="WithActorSessions(IMcpServerBuilder, Action{ActorSessionOptions}?)"/>, with the options bound from a
+    /// configuration section (conventionally <see cref="McpDaprConfiguration.SessionsSection"/>) and then changed by
+    /// <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
+    /// <param name="configSectionPath">The configuration section to bind, e.g. <c>Mcp:Sessions</c>.</param>
+    /// <param name="configure">Further changes to the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IMcpServerBuilder WithActorSessions(this IMcpServerBuilder builder, string configSectionPath, Action<ActorSessionOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        return builder.AddActorSessions(configure, configSectionPath);
+    }
+
+    private static IMcpServerBuilder AddActorSessions(this IMcpServerBuilder builder, Action<ActorSessionOptions>? configure, string? configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<ActorSessionOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.Validate(o => o.DeduplicationWindow >= 1 && o.InFlightCheckInterval > TimeSpan.Zero && o.ReplayTimeout > TimeSpan.Zero
-            && !string.IsNullOrWhiteSpace(o.ActorTypeName) && !string.IsNullOrWhiteSpace(o.StateStoreName),
-            "ActorSessionOptions: DeduplicationWindow must be at least 1, InFlightCheckInterval and ReplayTimeout positive, ActorTypeName and StateStoreName set.")
-            .ValidateOnStart();
+        services.AddMcpDaprCore<ActorSessionOptions, ActorSessionOptionsValidator>(configure, configSectionPath);
 
         // The sidecar's HTTP endpoint as Dapr.Client reads it (configuration first, then the environment).
         services.AddOptions<ActorRuntimeOptions>().Configure<IConfiguration, IOptions<ActorSessionOptions>>((runtime, configuration, sessions) =>
@@ -55,7 +66,8 @@ public static class ActorSessionsMcpServerBuilderExtensions
         });
         services.AddActors(_ => { });
         services.TryAddSingleton<SessionCounter>();
-        services.TryAddSingleton<InMemorySessionHost>();
+        services.RemoveAll<ISessionCap>();
+        services.AddSingleton<ISessionCap>(sp => sp.GetRequiredService<SessionCounter>());
         services.RemoveAll<IMcpSessionHost>();
         services.AddSingleton<ActorSessionHost>();
         services.AddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<ActorSessionHost>());

@@ -1,5 +1,8 @@
+using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Client.Webhooks;
 using AsyncMcp.Dapr.Hosting;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Server;
+using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,21 +11,28 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Maps the Dapr subscription endpoints of MCP servers and clients.</summary>
+/// <summary>
+/// Maps the Dapr subscription endpoints of MCP servers and clients. Each method fails at once, saying which
+/// registration is missing, when the matching <c>With…()</c>/<c>Add…()</c> was not called, and returns a convention
+/// builder that covers every endpoint it mapped.
+/// </summary>
 public static class DaprPubSubEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the endpoint the sidecar delivers MCP requests to (<see cref="DaprPubSubServerOptions.Route"/>) and, unless
     /// <see cref="DaprPubSubServerOptions.SubscribeProgrammatically"/> is off, declares its topic subscription with its
-    /// dead-letter topic. The endpoint reads the whole CloudEvent, so do not put <c>UseCloudEvents()</c> in front of it.
+    /// dead-letter topic. When sessions are hosted as actors (<c>WithActorSessions()</c>), it maps the Dapr actor
+    /// endpoints too (see <see cref="MapMcpActorSessions"/>). The endpoint reads the whole CloudEvent, so do not put
+    /// <c>UseCloudEvents()</c> in front of it.
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
-    /// <returns>The endpoint's convention builder.</returns>
+    /// <returns>A convention builder covering every endpoint mapped.</returns>
+    /// <exception cref="InvalidOperationException"><c>WithDaprPubSubTransport()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMcpPubSub(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var endpoint = Required<PubSubRequestEndpoint>(endpoints, nameof(MapMcpPubSub), "builder.Services.AddMcpServer().WithDaprPubSubTransport()");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubServerOptions>>().Value;
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<PubSubRequestEndpoint>();
         var builder = endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
         if (options.SubscribeProgrammatically)
         {
@@ -34,8 +44,31 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
             });
         }
 
-        ActorSessionEndpoints.MapIfEnabled(endpoints);
-        return builder;
+        List<IEndpointConventionBuilder> mapped = [builder];
+        if (endpoints.ServiceProvider.GetService<ActorSessionHost>() is not null &&
+            endpoints.ServiceProvider.GetRequiredService<McpDaprEndpointState>().TryMarkActorsMapped())
+        {
+            mapped.Add(endpoints.MapActorsHandlers());
+        }
+
+        return new McpDaprEndpointConventionBuilder(mapped);
+    }
+
+    /// <summary>
+    /// Maps the Dapr actor endpoints (<c>/dapr/config</c>, <c>/actors/…</c>) through which the sidecar runs this app's
+    /// session actors. <see cref="MapMcpPubSub"/> maps them already; call this on its own in an app that hosts session
+    /// actors without serving the request topic. Mapping them twice is harmless: the second call maps nothing.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint builder.</param>
+    /// <returns>A convention builder covering the actor endpoints (none when they were mapped before).</returns>
+    /// <exception cref="InvalidOperationException"><c>WithActorSessions()</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapMcpActorSessions(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        _ = Required<ActorSessionHost>(endpoints, nameof(MapMcpActorSessions), "builder.Services.AddMcpServer().WithDaprPubSubTransport().WithActorSessions()");
+        return endpoints.ServiceProvider.GetRequiredService<McpDaprEndpointState>().TryMarkActorsMapped()
+            ? new McpDaprEndpointConventionBuilder([endpoints.MapActorsHandlers()])
+            : new McpDaprEndpointConventionBuilder([]);
     }
 
     /// <summary>
@@ -49,11 +82,12 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
     /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="InvalidOperationException"><c>WithDaprPubSubTransport()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMcpDeadLetters(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var endpoint = Required<DeadLetterEndpoint>(endpoints, nameof(MapMcpDeadLetters), "builder.Services.AddMcpServer().WithDaprPubSubTransport()");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubServerOptions>>().Value;
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<DeadLetterEndpoint>();
         var builder = endpoints.MapPost(options.DeadLetterRoute, (RequestDelegate)endpoint.HandleAsync);
         if (options.SubscribeProgrammatically && options.DeadLetterTopic is { } deadLetterTopic)
         {
@@ -69,11 +103,12 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
     /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddMcpPubSubClient()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMcpPubSubReplies(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var endpoint = Required<PubSubReplyEndpoint>(endpoints, nameof(MapMcpPubSubReplies), "builder.Services.AddMcpPubSubClient()");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubClientOptions>>().Value;
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<PubSubReplyEndpoint>();
         var builder = endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
         if (options.SubscribeProgrammatically)
         {
@@ -90,11 +125,17 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
     /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddMcpWebhookReplies()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapMcpWebhookReplies(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var endpoint = Required<WebhookReplyEndpoint>(endpoints, nameof(MapMcpWebhookReplies), "builder.Services.AddMcpWebhookReplies()");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprWebhookReceiverOptions>>().Value;
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<AsyncMcp.Dapr.Transports.Webhooks.WebhookReplyEndpoint>();
         return endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
     }
+
+    private static T Required<T>(IEndpointRouteBuilder endpoints, string map, string registration)
+        where T : class =>
+        endpoints.ServiceProvider.GetService<T>() ?? throw new InvalidOperationException(
+            $"Unable to find the services that {map}() needs. Call {registration} in the application's service configuration before app.{map}().");
 }

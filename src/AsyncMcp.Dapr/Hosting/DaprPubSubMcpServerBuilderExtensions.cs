@@ -1,8 +1,9 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server;
-using AsyncMcp.Dapr.Sessions;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Server.Replies;
+using AsyncMcp.Dapr.Server.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,18 +17,39 @@ public static class DaprPubSubMcpServerBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
     /// <param name="configure">Sets the options; they are validated when the app starts.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IMcpServerBuilder WithDaprPubSubTransport(this IMcpServerBuilder builder, Action<DaprPubSubServerOptions>? configure = null)
+    public static IMcpServerBuilder WithDaprPubSubTransport(this IMcpServerBuilder builder, Action<DaprPubSubServerOptions>? configure = null) =>
+        builder.AddDaprPubSubTransport(configure, configSectionPath: null);
+
+    /// <summary>
+    /// As <see cref="WithDaprPubSubTransport(IMcpServerBuilder, Action{DaprPubSubServerOptions}?)"/>, with the options
+    /// bound from a configuration section (conventionally <see cref="McpDaprConfiguration.PubSubSection"/>) and then
+    /// changed by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
+    /// <param name="configSectionPath">The configuration section to bind, e.g. <c>Mcp:PubSub</c>.</param>
+    /// <param name="configure">Further changes to the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IMcpServerBuilder WithDaprPubSubTransport(this IMcpServerBuilder builder, string configSectionPath, Action<DaprPubSubServerOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        return builder.AddDaprPubSubTransport(configure, configSectionPath);
+    }
+
+    private static IMcpServerBuilder AddDaprPubSubTransport(this IMcpServerBuilder builder, Action<DaprPubSubServerOptions>? configure, string? configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddMcpDaprCore<DaprPubSubServerOptions, DaprPubSubServerOptionsValidator>(configure);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplySender, PubSubReplySender>());
-        services.TryAddSingleton<ReplySenders>();
-        services.TryAddSingleton<ReplyChannelFactory>();
-        services.TryAddSingleton<ReplyAddressGuard>();
-        services.TryAddSingleton<ServerSessionTransportFactory>();
-        services.TryAddSingleton<IMcpSessionHost, InMemorySessionHost>();
+        services.AddMcpDaprCore<DaprPubSubServerOptions, DaprPubSubServerOptionsValidator>(configure, configSectionPath);
+        services.TryAddSingleton<McpDaprEndpointState>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplyRoute, PubSubReplyRoute>());
+        services.TryAddSingleton<ReplyRoutes>();
+        services.TryAddSingleton<ErrorReplies>();
+        services.TryAddSingleton<SessionOutboxFactory>();
+        services.TryAddSingleton<SessionRefusals>();
+        services.TryAddSingleton<InMemorySessionCap>();
+        services.TryAddSingleton<InMemorySessionHost>();
+        services.TryAddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<InMemorySessionHost>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionHostService>());
         services.TryAddSingleton<PubSubRequestEndpoint>();
         services.TryAddSingleton<DeadLetterEndpoint>();
         // A tool that needs sampling, elicitation or roots from a client without them fails naming the capability.

@@ -6,8 +6,8 @@ namespace AsyncMcp.Dapr.Hosting;
 public sealed class DaprPubSubServerOptions
 {
     /// <summary>The Dapr app-id of this server; written as <c>source</c> on every event it publishes.
-    /// Defaults to the <c>APP_ID</c> environment variable that <c>dapr run</c> sets.</summary>
-    public string? AppId { get; set; } = Environment.GetEnvironmentVariable("APP_ID");
+    /// Defaults to <c>APP_ID</c>, which <c>dapr run</c> sets, read from the app's configuration (or the environment).</summary>
+    public string? AppId { get; set; }
 
     /// <summary>The Dapr pub/sub component the requests arrive on. Default: <c>pubsub</c>.</summary>
     public string PubSubName { get; set; } = "pubsub";

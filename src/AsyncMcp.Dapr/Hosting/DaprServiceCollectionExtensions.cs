@@ -1,4 +1,3 @@
-using AsyncMcp.Dapr.Transports;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,15 +5,26 @@ using Microsoft.Extensions.Options;
 
 namespace AsyncMcp.Dapr.Hosting;
 
-/// <summary>Registrations shared by the server and the client side.</summary>
+/// <summary>Registrations shared by every feature of the library.</summary>
 internal static class DaprServiceCollectionExtensions
 {
-    /// <summary>Adds validated options, the Dapr client and the envelope publisher.</summary>
-    public static IServiceCollection AddMcpDaprCore<TOptions, TValidator>(this IServiceCollection services, Action<TOptions>? configure)
+    /// <summary>
+    /// Adds options validated at start-up (bound from <paramref name="configSectionPath"/> if given, then changed by
+    /// <paramref name="configure"/>), the Dapr client, the clock, the envelope codec and publisher, and the app-id default.
+    /// </summary>
+    public static IServiceCollection AddMcpDaprCore<TOptions, TValidator>(
+        this IServiceCollection services, Action<TOptions>? configure, string? configSectionPath = null)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DaprPubSubServerOptions>, AppIdConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DaprPubSubClientOptions>, AppIdConfiguration>());
         var options = services.AddOptions<TOptions>();
+        if (configSectionPath is not null)
+        {
+            options.BindConfiguration(configSectionPath);
+        }
+
         if (configure is not null)
         {
             options.Configure(configure);
@@ -23,6 +33,7 @@ internal static class DaprServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         services.AddDaprClient();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
         return services;

@@ -1,8 +1,7 @@
 using AsyncMcp.Dapr.Hosting;
-using AsyncMcp.Dapr.Transports;
-using AsyncMcp.Dapr.Transports.Webhooks;
+using AsyncMcp.Dapr.Server.Replies;
+using AsyncMcp.Dapr.Server.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,24 +17,33 @@ public static class DaprWebhookMcpServerBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
     /// <param name="configure">Sets the options; they are validated when the app starts.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IMcpServerBuilder WithDaprWebhookReplies(this IMcpServerBuilder builder, Action<DaprWebhookReplyOptions>? configure = null)
+    public static IMcpServerBuilder WithDaprWebhookReplies(this IMcpServerBuilder builder, Action<DaprWebhookReplyOptions>? configure = null) =>
+        builder.AddDaprWebhookReplies(configure, configSectionPath: null);
+
+    /// <summary>
+    /// As <see cref="WithDaprWebhookReplies(IMcpServerBuilder, Action{DaprWebhookReplyOptions}?)"/>, with the options
+    /// bound from a configuration section (conventionally <see cref="McpDaprConfiguration.WebhooksSection"/>) and then
+    /// changed by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddMcpServer()</c>.</param>
+    /// <param name="configSectionPath">The configuration section to bind, e.g. <c>Mcp:Webhooks</c>.</param>
+    /// <param name="configure">Further changes to the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IMcpServerBuilder WithDaprWebhookReplies(this IMcpServerBuilder builder, string configSectionPath, Action<DaprWebhookReplyOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        return builder.AddDaprWebhookReplies(configure, configSectionPath);
+    }
+
+    private static IMcpServerBuilder AddDaprWebhookReplies(this IMcpServerBuilder builder, Action<DaprWebhookReplyOptions>? configure, string? configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<DaprWebhookReplyOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprWebhookReplyOptions>, DaprWebhookReplyOptionsValidator>());
-        services.AddDaprClient();
+        services.AddMcpDaprCore<DaprWebhookReplyOptions, DaprWebhookReplyOptionsValidator>(configure, configSectionPath);
         services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookBindingRegistry>();
         services.TryAddSingleton<WebhookDeliveryMetrics>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplySender, BindingReplySender>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplyRoute, BindingReplyRoute>());
         return builder;
     }
 }

@@ -1,9 +1,7 @@
+using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Client.Webhooks;
 using AsyncMcp.Dapr.Hosting;
-using AsyncMcp.Dapr.Transports;
-using AsyncMcp.Dapr.Transports.Webhooks;
-using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,20 +15,28 @@ public static class DaprWebhookReceiverServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; they are validated when the app starts.</param>
     /// <returns>The service collection, for chaining.</returns>
-    public static IServiceCollection AddMcpWebhookReplies(this IServiceCollection services, Action<DaprWebhookReceiverOptions>? configure = null)
+    public static IServiceCollection AddMcpWebhookReplies(this IServiceCollection services, Action<DaprWebhookReceiverOptions>? configure = null) =>
+        services.AddWebhookReplyReceiver(configure, configSectionPath: null);
+
+    /// <summary>
+    /// As <see cref="AddMcpWebhookReplies(IServiceCollection, Action{DaprWebhookReceiverOptions}?)"/>, with the options
+    /// bound from a configuration section (conventionally <see cref="McpDaprConfiguration.WebhooksSection"/>) and then
+    /// changed by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configSectionPath">The configuration section to bind, e.g. <c>Mcp:Webhooks</c>.</param>
+    /// <param name="configure">Further changes to the options.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddMcpWebhookReplies(this IServiceCollection services, string configSectionPath, Action<DaprWebhookReceiverOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configSectionPath);
+        return services.AddWebhookReplyReceiver(configure, configSectionPath);
+    }
+
+    private static IServiceCollection AddWebhookReplyReceiver(this IServiceCollection services, Action<DaprWebhookReceiverOptions>? configure, string? configSectionPath)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<DaprWebhookReceiverOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprWebhookReceiverOptions>, DaprWebhookReceiverOptionsValidator>());
-        services.AddDaprClient();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<McpEnvelopeCodec>();
+        services.AddMcpDaprCore<DaprWebhookReceiverOptions, DaprWebhookReceiverOptionsValidator>(configure, configSectionPath);
         services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<WebhookReceiverSecrets>();
         services.TryAddSingleton<WebhookReplyEndpoint>();

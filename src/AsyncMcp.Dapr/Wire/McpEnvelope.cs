@@ -32,4 +32,31 @@ public sealed record McpEnvelope
 
     /// <summary>The JSON-RPC message; <see langword="null"/> only for <see cref="McpCloudEventTypes.SessionClose"/>.</summary>
     public JsonRpcMessage? Message { get; init; }
+
+    /// <summary>A new envelope of this process: a fresh id, and the trace context of the current activity.</summary>
+    /// <param name="source">This app's Dapr app-id.</param>
+    /// <param name="sessionId">The session it belongs to, if any.</param>
+    /// <param name="connection">The client connection it belongs to, if any.</param>
+    /// <param name="message">The JSON-RPC message; <see langword="null"/> for a session close.</param>
+    /// <param name="replyTo">Where answers go (on messages from clients).</param>
+    /// <param name="id">The CloudEvent id, when the caller already chose it.</param>
+    /// <param name="type">The CloudEvent type.</param>
+    internal static McpEnvelope Create(
+        string source,
+        string? sessionId,
+        string? connection,
+        JsonRpcMessage? message,
+        ReplyAddress? replyTo = null,
+        string? id = null,
+        string type = McpCloudEventTypes.Message) => new()
+        {
+            Id = id ?? Guid.NewGuid().ToString("N"),
+            Source = source,
+            Type = type,
+            SessionId = sessionId,
+            ReplyTo = replyTo,
+            Connection = connection,
+            TraceParent = McpEventPublisher.CurrentTraceParent(),
+            Message = message,
+        };
 }

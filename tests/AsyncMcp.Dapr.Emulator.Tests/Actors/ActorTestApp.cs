@@ -1,10 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AsyncMcp.Dapr.Emulator.Tests.Actors;
 
@@ -28,9 +23,7 @@ public sealed class ActorTestApp : IAsyncDisposable
     {
         var sidecar = await emulator.StartSidecarAsync(appId);
         var probe = new ActorProbe(instance);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddSingleton(probe);
         builder.Services.AddActors(options =>
         {
@@ -42,9 +35,7 @@ public sealed class ActorTestApp : IAsyncDisposable
         });
         var app = builder.Build();
         app.MapActorsHandlers();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        await sidecar.AttachAppAsync(new Uri(address));
+        await sidecar.AttachAppAsync(await LoopbackApp.StartAsync(app));
         return new ActorTestApp(app, sidecar, probe);
     }
 

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AsyncMcp.Dapr.Diagnostics;
-using AsyncMcp.Dapr.Transports.Webhooks;
+using AsyncMcp.Dapr.Server.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AsyncMcp.Dapr.Tests.Diagnostics;

@@ -1,4 +1,4 @@
-using AsyncMcp.Dapr.Sessions;
+using AsyncMcp.Dapr.Wire;
 
 namespace AsyncMcp.Dapr.Tests.Sessions;
 

@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcpDaprServer.Tools;
 using ModelContextProtocol.AspNetCore;
 using OpenTelemetry;
@@ -30,14 +31,14 @@ public static class ServerApp
             .AddMcpServer(options => options.ServerInfo = new() { Name = "AsyncMcpDaprServer", Version = "1.0.0" })
             .WithTools<BatchTools>()
             // Requests arrive as CloudEvents on a Dapr pub/sub topic; replies go back over pub/sub (Mcp:PubSub in appsettings.json).
-            .WithDaprPubSubTransport(options => builder.Configuration.GetSection("Mcp:PubSub").Bind(options))
+            .WithDaprPubSubTransport(McpDaprConfiguration.PubSubSection)
             // The same tools over standard Streamable HTTP at /mcp, for clients that hold a connection; both protocol generations.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
 #if (ActorSessions)
 
         // Each MCP session is a Dapr actor: it lives on one replica at a time and survives restarts and moves, so several
         // replicas can serve the topic. Needs the actor state store of components/local (Mcp:Sessions in appsettings.json).
-        mcp.WithActorSessions(options => builder.Configuration.GetSection("Mcp:Sessions").Bind(options));
+        mcp.WithActorSessions(McpDaprConfiguration.SessionsSection);
 #endif
 
         // 200 while the app runs; the body says whether the Dapr sidecar answers (Degraded when it does not).

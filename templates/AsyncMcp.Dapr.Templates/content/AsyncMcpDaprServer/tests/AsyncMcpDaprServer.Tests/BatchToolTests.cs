@@ -1,5 +1,5 @@
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.Transports;
+using AsyncMcp.Dapr.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
@@ -27,8 +27,8 @@ public sealed class BatchToolTests : IAsyncLifetime
         _server = await _emulator.StartAppAsync(
             "asyncmcp-dapr-server",
             (args, configure) => ServerApp.Build(args, configure),
-            // dapr run sets APP_ID; a test names the app-id itself, and need not wait a second per item.
-            settings: new Dictionary<string, string?> { ["Mcp:PubSub:AppId"] = "asyncmcp-dapr-server", ["BatchTool:ItemMilliseconds"] = "10" },
+            // APP_ID as dapr run sets it; a test need not wait a second per item.
+            settings: new Dictionary<string, string?> { ["APP_ID"] = "asyncmcp-dapr-server", ["BatchTool:ItemMilliseconds"] = "10" },
             cancellationToken: ct);
         _client = await _emulator.StartAppAsync("asyncmcp-dapr-server-tests", BuildClient, cancellationToken: ct);
     }

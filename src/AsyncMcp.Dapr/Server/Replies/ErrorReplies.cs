@@ -1,0 +1,40 @@
+using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Server.Replies;
+
+/// <summary>Answers a request that no session can take with a JSON-RPC error at its reply address (one attempt).</summary>
+internal sealed class ErrorReplies(ReplyRoutes routes, IOptions<DaprPubSubServerOptions> options)
+{
+    /// <summary>Sends the error when the message is a request with a reply address; other messages have nobody to answer.</summary>
+    /// <param name="logger">The logger of the component that refuses the message.</param>
+    /// <param name="envelope">The refused message.</param>
+    /// <param name="code">The JSON-RPC error code (<see cref="McpWireErrorCodes"/>).</param>
+    /// <param name="message">The error message.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    public async Task SendAsync(ILogger logger, McpEnvelope envelope, int code, string message, CancellationToken cancellationToken)
+    {
+        if (envelope.Message is not JsonRpcRequest request || envelope.ReplyTo is not { } replyTo)
+        {
+            return;
+        }
+
+        var error = new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = code, Message = message } };
+        using var activity = Telemetry.StartPublish(error, Telemetry.DestinationOf(replyTo), envelope.SessionId);
+        var reply = McpEnvelope.Create(options.Value.AppId!, envelope.SessionId, envelope.Connection, error);
+        try
+        {
+            await routes.SendOnceAsync(replyTo, reply, cancellationToken);
+            Log.Published(logger, "error", reply.Id, reply.SessionId, Telemetry.DestinationOf(replyTo));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ErrorReplyFailed(logger, ex, envelope.Id, envelope.SessionId);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,402 @@
+using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Server.Replies;
+using AsyncMcp.Dapr.Wire;
+using Dapr.Actors.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+
+/// <summary>
+/// One MCP session as a Dapr actor, keyed by session id. The actor runtime places it on exactly one replica and gives
+/// it one call at a time; the actor owns the session's <c>McpServer</c> for as long as it is active there. Every message
+/// is recorded in the actor's state before the server sees it (CloudEvent id for de-duplication, requests in flight,
+/// the messages that shape the session), so that another activation, on this replica or another, can rebuild the server
+/// by replaying the initialize exchange, and answers every request the previous one left unanswered.
+/// </summary>
+internal sealed class SessionActor : Actor, ISessionActor, IRemindable
+{
+    internal const string StateKey = "session";
+    internal const string IdleReminder = "asyncmcp-idle";
+    internal const string InFlightReminder = "asyncmcp-inflight";
+
+    private readonly DaprPubSubServerOptions _options;
+    private readonly ActorSessionOptions _sessionOptions;
+    private readonly McpServerOptions _serverOptions;
+    private readonly SessionOutboxFactory _outboxes;
+    private readonly ISessionCap _cap;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private LiveSession? _live;
+
+    public SessionActor(
+        ActorHost host,
+        IOptions<DaprPubSubServerOptions> options,
+        IOptions<ActorSessionOptions> sessionOptions,
+        IOptions<McpServerOptions> serverOptions,
+        SessionOutboxFactory outboxes,
+        ISessionCap cap,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
+        : base(host)
+    {
+        _options = options.Value;
+        _sessionOptions = sessionOptions.Value;
+        _serverOptions = serverOptions.Value;
+        _outboxes = outboxes;
+        _cap = cap;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _services = services;
+        _logger = loggerFactory.CreateLogger<SessionActor>();
+    }
+
+    private string SessionId => Id.GetId();
+
+    public async Task<SessionOutcome> OpenAsync(SessionDelivery delivery)
+    {
+        // Actor calls arrive as requests of their own: the delivery's scope does not reach here.
+        using var scope = Diagnostics.Log.BeginMessageScope(_logger, delivery.EventId, SessionId);
+        if (await LoadAsync() is { } existing)
+        {
+            // Only a redelivered initialize reaches an existing session: its id is derived from the event id.
+            return existing.OwnerAppId == delivery.Source ? SessionOutcome.Duplicate : SessionOutcome.Forbidden;
+        }
+
+        var initialize = (JsonRpcRequest)SessionMessages.Read(delivery.Message!);
+        MessageIds.Set(initialize, delivery.EventId);
+        var now = _time.GetUtcNow();
+        var record = new SessionRecord
+        {
+            SessionId = SessionId,
+            OwnerAppId = delivery.Source,
+            ReplyTo = delivery.ReplyTo!,
+            Connection = delivery.Connection,
+            Replay = [delivery.Message!],
+            Seen = [delivery.EventId],
+            LastActivity = now,
+        };
+        await SaveAsync(record);
+
+        // The session expires through a durable reminder, which fires on whichever replica owns the session then.
+        var check = IdleCheckPeriod();
+        await RegisterReminderAsync(IdleReminder, null, check, check);
+        SessionLog.SessionOpened(_logger, SessionId, delivery.Source, delivery.EventId);
+
+        var live = await EnsureLiveAsync(record, replay: false, delivery.EventId);
+        await live.Transport.DeliverAsync(InHandlerContext(initialize, delivery.EventId), CancellationToken.None);
+        return SessionOutcome.Accepted;
+    }
+
+    public async Task<SessionOutcome> DeliverAsync(SessionDelivery delivery)
+    {
+        using var scope = Diagnostics.Log.BeginMessageScope(_logger, delivery.EventId, SessionId);
+        var (record, refusal) = await LoadOwnedAsync(delivery);
+        if (record is null)
+        {
+            return refusal;
+        }
+
+        if (record.Seen.Contains(delivery.EventId))
+        {
+            ActorSessionLog.DuplicateSessionEvent(_logger, delivery.EventId, SessionId);
+            Telemetry.Redelivered.Add(1);
+            return SessionOutcome.Duplicate;
+        }
+
+        var live = await EnsureLiveAsync(record, replay: true, delivery.EventId);
+        var message = SessionMessages.Read(delivery.Message!);
+        MessageIds.Set(message, delivery.EventId);
+        Remember(record, delivery.EventId);
+        record.LastActivity = _time.GetUtcNow();
+        Shape(record, message, delivery.Message!);
+        var startsWatch = false;
+        if (message is JsonRpcRequest request)
+        {
+            startsWatch = record.InFlight.Count == 0;
+            record.InFlight.Add(new InFlightRequest
+            {
+                Id = SessionMessages.Id(request.Id),
+                Method = request.Method,
+                Message = delivery.Message!,
+                Idempotent = IsIdempotent(request),
+            });
+        }
+
+        // Durable before the server sees it: a replica that dies from here on leaves a request someone will answer.
+        await SaveAsync(record);
+        if (startsWatch)
+        {
+            await RegisterReminderAsync(InFlightReminder, null, _sessionOptions.InFlightCheckInterval, _sessionOptions.InFlightCheckInterval);
+        }
+
+        await live.Transport.DeliverAsync(InHandlerContext(message, delivery.EventId), CancellationToken.None);
+        return SessionOutcome.Accepted;
+    }
+
+    // The session's record, if it exists and belongs to the app that sent the delivery; otherwise why not.
+    private async Task<(SessionRecord? Record, SessionOutcome Refusal)> LoadOwnedAsync(SessionDelivery delivery)
+    {
+        var record = await LoadAsync();
+        if (record is null)
+        {
+            return (null, SessionOutcome.NotFound);
+        }
+
+        if (record.OwnerAppId != delivery.Source)
+        {
+            SessionLog.ForeignSession(_logger, delivery.EventId, delivery.Source, SessionId, record.OwnerAppId);
+            return (null, SessionOutcome.Forbidden);
+        }
+
+        return (record, SessionOutcome.Accepted);
+    }
+
+    public async Task<SessionOutcome> CloseAsync(SessionDelivery delivery)
+    {
+        using var scope = Diagnostics.Log.BeginMessageScope(_logger, delivery.EventId, SessionId);
+        var (record, refusal) = await LoadOwnedAsync(delivery);
+        if (record is null)
+        {
+            return refusal;
+        }
+
+        await EndAsync("closed by the client", delivery.EventId);
+        return SessionOutcome.Accepted;
+    }
+
+    public async Task CompleteAsync(string[] requestIds)
+    {
+        if (await LoadAsync() is not { } record)
+        {
+            return;
+        }
+
+        if (record.InFlight.RemoveAll(r => requestIds.Contains(r.Id, StringComparer.Ordinal)) > 0)
+        {
+            await SaveAsync(record);
+        }
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
+    {
+        // A reminder is no message: its lines carry the session only.
+        using var scope = Diagnostics.Log.BeginSessionScope(_logger, SessionId);
+        var record = await LoadAsync();
+        if (record is null)
+        {
+            await UnregisterReminderAsync(reminderName);
+            return;
+        }
+
+        if (reminderName == InFlightReminder)
+        {
+            // Activating the session on its current owner is what answers the requests a dead replica left behind.
+            await EnsureLiveAsync(record, replay: true, messageId: null);
+            if (record.InFlight.Count == 0)
+            {
+                await UnregisterReminderAsync(InFlightReminder);
+            }
+
+            return;
+        }
+
+        if (reminderName == IdleReminder && record.InFlight.Count == 0 &&
+            _time.GetUtcNow() - record.LastActivity > _options.SessionIdleTimeout)
+        {
+            await EndAsync("idle for longer than " + _options.SessionIdleTimeout);
+        }
+    }
+
+    protected override async Task OnDeactivateAsync()
+    {
+        if (_live is { } live)
+        {
+            _live = null;
+            await live.DisposeAsync();
+        }
+    }
+
+    private async Task<SessionRecord?> LoadAsync()
+    {
+        var value = await StateManager.TryGetStateAsync<SessionRecord>(StateKey);
+        return value.HasValue ? value.Value : null;
+    }
+
+    private async Task SaveAsync(SessionRecord record)
+    {
+        await StateManager.SetStateAsync(StateKey, record);
+        await StateManager.SaveStateAsync();
+    }
+
+    private async Task EndAsync(string reason, string? messageId = null)
+    {
+        await StateManager.TryRemoveStateAsync(StateKey);
+        await StateManager.SaveStateAsync();
+        await UnregisterReminderAsync(IdleReminder);
+        await UnregisterReminderAsync(InFlightReminder);
+        await _cap.ReleaseAsync();
+        await OnDeactivateAsync();
+        SessionLog.SessionEnded(_logger, SessionId, reason, messageId);
+    }
+
+    /// <summary>The running server of this activation, rebuilt from the record when the activation is new.</summary>
+    /// <param name="record">The session's state.</param>
+    /// <param name="replay">Whether the server is rebuilt from the record (any activation but the opening one).</param>
+    /// <param name="messageId">The event that needs the server, for the log; <see langword="null"/> for a reminder.</param>
+    private async Task<LiveSession> EnsureLiveAsync(SessionRecord record, bool replay, string? messageId)
+    {
+        if (_live is { } existing)
+        {
+            return existing;
+        }
+
+        if (!ReplyAddress.TryParse(record.ReplyTo, out var replyTo))
+        {
+            throw new InvalidOperationException($"Session {SessionId} has an unreadable reply address.");
+        }
+
+        // Replies take the route the opener named, to its connection. A delivery that fails for good is logged by the
+        // outbox; the session stays, and its requests in flight are answered when a later activation rebuilds it.
+        var outbox = _outboxes.Open(SessionId, replyTo, record.Connection, onFailed: static _ => { });
+        var transport = new ActorSessionTransport(SessionId, outbox, Answered, _loggerFactory);
+        var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
+        live.Start();
+        _live = live;
+        if (!replay)
+        {
+            return live;
+        }
+
+        // Replay what shaped the session into the fresh server; it answers, and nobody but the replay hears it.
+        using var timeout = new CancellationTokenSource(_sessionOptions.ReplayTimeout);
+        var replayed = 0;
+        foreach (var text in record.Replay)
+        {
+            var message = SessionMessages.Read(text);
+            if (message is JsonRpcRequest request)
+            {
+                message = new JsonRpcRequest { Id = new RequestId($"asyncmcp-replay-{replayed}"), Method = request.Method, Params = request.Params };
+            }
+
+            await live.Transport.ReplayAsync(message, timeout.Token);
+            replayed++;
+        }
+
+        // Requests in flight now were accepted by an activation that is gone: answer each, never leave one unanswered.
+        var failed = 0;
+        var rerun = new List<JsonRpcMessage>();
+        foreach (var request in record.InFlight.ToList())
+        {
+            if (request.Idempotent && request.Reruns == 0)
+            {
+                request.Reruns++;
+                rerun.Add(SessionMessages.Read(request.Message));
+                continue;
+            }
+
+            record.InFlight.Remove(request);
+            failed++;
+            await live.Transport.Outbox.SendAsync(new JsonRpcError
+            {
+                Id = SessionMessages.ParseId(request.Id),
+                Error = new JsonRpcErrorDetail
+                {
+                    Code = McpWireErrorCodes.RequestInterrupted,
+                    Message = $"The server replica that was running '{request.Method}' stopped before it answered. The request was not run again; send it again if it is safe to.",
+                },
+            }, CancellationToken.None);
+        }
+
+        if (failed + rerun.Count > 0)
+        {
+            await SaveAsync(record);
+            foreach (var message in rerun)
+            {
+                await live.Transport.DeliverAsync(message, CancellationToken.None);
+            }
+        }
+
+        ActorSessionLog.SessionRebuilt(_logger, SessionId, messageId, replayed, failed, rerun.Count);
+        return live;
+    }
+
+    private void Answered(RequestId id, string? answerId)
+    {
+        // A call back into this actor through the sidecar: it waits for the actor's turn, so it never races a delivery.
+        var requestId = SessionMessages.Id(id);
+        var proxy = ProxyFactory.Create(Id, Host.ActorTypeInfo.ActorTypeName);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await proxy.InvokeMethodAsync(nameof(ISessionActor.CompleteAsync), new[] { requestId });
+            }
+            catch (Exception ex)
+            {
+                // The next activation answers it again (the client ignores a second answer to an id it has settled).
+                ActorSessionLog.CompletionFailed(_logger, ex, requestId, SessionId, answerId);
+            }
+        });
+    }
+
+    // The server's handlers then log with the message's ids and join its trace, outside the actor call's context.
+    private JsonRpcMessage InHandlerContext(JsonRpcMessage message, string eventId)
+    {
+        MessageIds.Set(message, eventId);
+        message.Context!.ExecutionContext = HandlerContext.Create(_logger, eventId, SessionId);
+        return message;
+    }
+
+    private void Remember(SessionRecord record, string eventId)
+    {
+        record.Seen.Add(eventId);
+        if (record.Seen.Count > _sessionOptions.DeduplicationWindow)
+        {
+            record.Seen.RemoveRange(0, record.Seen.Count - _sessionOptions.DeduplicationWindow);
+        }
+    }
+
+    // Keeps the messages that change the session's state, so that a rebuilt server reaches the same state.
+    // logging/setLevel is obsolete in 2026-07-28 but part of the 2025-11-25 sessions this actor serves.
+#pragma warning disable MCP9005
+    private static void Shape(SessionRecord record, JsonRpcMessage message, string text)
+    {
+        switch (message)
+        {
+            case JsonRpcNotification { Method: NotificationMethods.InitializedNotification }:
+                record.Replay.Add(text);
+                break;
+            case JsonRpcRequest { Method: RequestMethods.LoggingSetLevel }:
+                record.Replay.RemoveAll(m => SessionMessages.Read(m) is JsonRpcRequest { Method: RequestMethods.LoggingSetLevel });
+                record.Replay.Add(text);
+                break;
+            case JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe }:
+                record.Replay.Add(text);
+                break;
+            case JsonRpcRequest { Method: RequestMethods.ResourcesUnsubscribe } unsubscribe:
+                var uri = SessionMessages.Parameter(unsubscribe, "uri");
+                record.Replay.RemoveAll(m => SessionMessages.Read(m) is JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe } s
+                    && SessionMessages.Parameter(s, "uri") == uri);
+                break;
+        }
+    }
+#pragma warning restore MCP9005
+
+    private bool IsIdempotent(JsonRpcRequest request) =>
+        request.Method == RequestMethods.ToolsCall && SessionMessages.ToolName(request) is { } name &&
+        _serverOptions.ToolCollection is { } tools && tools.TryGetPrimitive(name, out var tool) &&
+        tool.ProtocolTool.Annotations?.IdempotentHint == true;
+
+    private TimeSpan IdleCheckPeriod()
+    {
+        var quarter = _options.SessionIdleTimeout / 4;
+        return quarter < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : quarter;
+    }
+}

@@ -1,0 +1,52 @@
+using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Server.Replies;
+using AsyncMcp.Dapr.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AsyncMcp.Dapr.Server.Sessions;
+
+/// <summary>
+/// The one policy for messages a session host cannot hand to a session: each refusal is logged, counted
+/// (<c>asyncmcp.messages.dropped</c>) and, for a request, answered with its JSON-RPC error. Every host uses it, so that
+/// a client sees the same code and text whichever host serves it.
+/// </summary>
+internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubServerOptions> options)
+{
+    /// <summary>The session named does not exist here: closed, expired or never opened (-32001).</summary>
+    public Task NotFoundAsync(ILogger logger, McpEnvelope envelope, string sessionId, CancellationToken cancellationToken)
+    {
+        SessionLog.UnknownSession(logger, envelope.Id, sessionId);
+        Telemetry.Dropped(DropReasons.UnknownSession, envelope.Topic);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionNotFound,
+            $"Session '{sessionId}' does not exist, was closed or has expired. Initialize a new session.", cancellationToken);
+    }
+
+    /// <summary>The session belongs to another app-id (-32011).</summary>
+    /// <param name="logger">The host's logger.</param>
+    /// <param name="envelope">The refused message.</param>
+    /// <param name="sessionId">The session it names.</param>
+    /// <param name="ownerAppId">The session's owner, when known here; <see langword="null"/> when its keeper logged the refusal.</param>
+    /// <param name="cancellationToken">Cancels the answer.</param>
+    public Task ForbiddenAsync(ILogger logger, McpEnvelope envelope, string sessionId, string? ownerAppId, CancellationToken cancellationToken)
+    {
+        if (ownerAppId is not null)
+        {
+            SessionLog.ForeignSession(logger, envelope.Id, envelope.Source, sessionId, ownerAppId);
+        }
+
+        Telemetry.Dropped(DropReasons.SessionForbidden, envelope.Topic);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionForbidden, $"Session '{sessionId}' belongs to another app.", cancellationToken);
+    }
+
+    /// <summary>An <c>initialize</c> beyond the cap on open sessions (-32012).</summary>
+    public Task CapReachedAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var cap = options.Value.MaxSessions;
+        SessionLog.SessionCapReached(logger, envelope.Id, envelope.Source, cap);
+        Telemetry.Dropped(DropReasons.TooManySessions, envelope.Topic);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.TooManySessions,
+            $"The server has reached its limit of {cap} open sessions. Try again later.", cancellationToken);
+    }
+}
