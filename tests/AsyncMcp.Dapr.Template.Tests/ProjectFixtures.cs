@@ -1,5 +1,5 @@
-using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Emulator;
 
 namespace AsyncMcp.Dapr.Template.Tests;
 

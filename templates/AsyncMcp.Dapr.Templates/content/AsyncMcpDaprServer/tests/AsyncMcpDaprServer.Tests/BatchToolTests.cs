@@ -1,5 +1,5 @@
-using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Emulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
