@@ -57,7 +57,12 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         {
             var replies = _harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies").Count;
             await Inject(Guid.NewGuid().ToString("N"), sessionId);
-            await Wait.UntilAsync(() => Task.FromResult(_harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies").Count > replies), Timeout);
+            // The close travels on its own: a probe that reached the session before it gets no probe reply; send another.
+            if (await Wait.ValueAsync(() => _harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies").Count, count => count > replies, Timeout) <= replies)
+            {
+                return false;
+            }
+
             var last = JsonNode.Parse(_harness.Emulator.Published(DaprMcpHarness.PubSub, "probe-replies")[^1].Body.Span)!;
             return (int?)last["data"]!["error"]?["code"] == McpWireErrorCodes.SessionNotFound;
         }, Timeout);
