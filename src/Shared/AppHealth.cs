@@ -6,7 +6,7 @@ namespace AsyncMcp.Dapr.Apps;
 
 /// <summary>
 /// Health of the sample apps at <c>GET /healthz</c>: 200 while the app runs, with a JSON body that says whether its
-/// Dapr sidecar answers (<see cref="DaprSidecarHealthCheck"/>).
+/// Dapr sidecar answers (<c>AddDaprSidecarCheck</c> of the library).
 /// </summary>
 internal static class AppHealth
 {
@@ -14,7 +14,7 @@ internal static class AppHealth
     public const string Path = "/healthz";
 
     public static void AddAppHealthChecks(this WebApplicationBuilder builder) =>
-        builder.Services.AddHealthChecks().AddCheck<DaprSidecarHealthCheck>(DaprSidecarHealthCheck.Name);
+        builder.Services.AddHealthChecks().AddDaprSidecarCheck();
 
     public static void MapAppHealthChecks(this WebApplication app) =>
         app.MapHealthChecks(Path, new HealthCheckOptions { ResponseWriter = WriteAsync });

@@ -153,6 +153,22 @@ public abstract class McpFeatureTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("summarize", "text", "sampling", null)]
+    [InlineData("summarize", "text", "sampling", "2025-11-25")]
+    [InlineData("confirm_action", "action", "elicitation", null)]
+    [InlineData("confirm_action", "action", "elicitation", "2025-11-25")]
+    public async Task A_tool_needing_a_client_capability_the_client_lacks_fails_naming_it(string tool, string argument, string capability, string? protocolVersion)
+    {
+        // No sampling or elicitation handler: the client does not declare those capabilities.
+        await using var client = await _harness.ConnectAsync(protocolVersion, cancellationToken: Timeout);
+
+        var result = await client.CallToolAsync(tool, new Dictionary<string, object?> { [argument] = "x" }, cancellationToken: Timeout);
+
+        Assert.True(result.IsError);
+        Assert.Contains($"'{tool}' needs the client capability '{capability}'", Text(result), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(ProtocolVersions))]
     public async Task Elicitation_is_answered_by_the_client(string? protocolVersion)
     {

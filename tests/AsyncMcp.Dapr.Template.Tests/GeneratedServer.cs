@@ -31,10 +31,10 @@ internal sealed class GeneratedServer : IAsyncDisposable
 
     public static async Task<GeneratedServer> StartAsync(GeneratedProject project, DaprSidecar sidecar, CancellationToken ct)
     {
-        var start = DotnetCli.StartInfo(project.Folder, [project.AssemblyPath], new Dictionary<string, string>
+        var start = DotnetCli.StartInfo(project.ServerFolder, [project.AssemblyPath], new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["APP_ID"] = GeneratedProject.AppId,
+            ["APP_ID"] = project.AppId,
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString(),
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString(),
             // Each item of the sample tool takes a second by default; a test need not wait that long.

@@ -10,7 +10,7 @@ internal static class PubSubClientApp
 {
     public const string AppId = "template-test-client";
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder> configure)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder> configure, string serverTopic)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure(builder);
@@ -18,7 +18,7 @@ internal static class PubSubClientApp
         builder.Services.AddMcpPubSubClient(options =>
         {
             options.AppId = AppId;
-            options.ServerTopic = GeneratedProject.RequestTopic;
+            options.ServerTopic = serverTopic;
         });
         var app = builder.Build();
         app.MapSubscribeHandler();

@@ -1,13 +1,16 @@
+using System.Net;
+using System.Xml.Linq;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Template.Tests;
 
 /// <summary>
-/// <c>dotnet new asyncmcp-dapr -n Contoso.Orders</c>, from the packed template: the project it creates is renamed,
-/// builds against the library packed with it, and serves its sample tool over Dapr pub/sub and Streamable HTTP.
+/// <c>dotnet new asyncmcp-dapr -n Contoso.Orders</c> with the default options, from the packed template: the project it
+/// creates is renamed, builds against the packages packed with it, serves its sample tool over Dapr pub/sub and
+/// Streamable HTTP, and its own tests pass.
 /// </summary>
-public sealed class TemplateTests(TemplateFixture fixture) : IClassFixture<TemplateFixture>
+public sealed class TemplateTests(DefaultProjectFixture fixture) : IClassFixture<DefaultProjectFixture>
 {
     private static readonly string[] Items = ["alpha", "beta", "gamma"];
     private const string ExpectedResult = "processed 3 items: ALPHA, BETA, GAMMA";
@@ -17,18 +20,20 @@ public sealed class TemplateTests(TemplateFixture fixture) : IClassFixture<Templ
     [Fact]
     public void Generated_project_takes_the_name_given_to_dotnet_new()
     {
-        Assert.True(File.Exists(Project.PathOf(GeneratedProject.Name + ".csproj")));
-        Assert.StartsWith("using Contoso.Orders.Tools;", File.ReadAllText(Project.PathOf("Program.cs")), StringComparison.Ordinal);
-        Assert.Contains("namespace Contoso.Orders.Tools;", File.ReadAllText(Project.PathOf("Tools/BatchTools.cs")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Project.PathOf("Contoso.Orders.slnx")));
+        Assert.True(File.Exists(Project.PathOf("src/Contoso.Orders/Contoso.Orders.csproj")));
+        Assert.True(File.Exists(Project.PathOf("tests/Contoso.Orders.Tests/Contoso.Orders.Tests.csproj")));
+        Assert.StartsWith("using Contoso.Orders;", Project.Read("src/Contoso.Orders/Program.cs"), StringComparison.Ordinal);
+        Assert.Contains("namespace Contoso.Orders.Tools;", Project.Read("src/Contoso.Orders/Tools/BatchTools.cs"), StringComparison.Ordinal);
         // The Dapr app-id and the topics follow the name, in the form Dapr and brokers accept.
-        Assert.Contains("- appID: contoso-orders\n", File.ReadAllText(Project.PathOf("dapr.yaml")), StringComparison.Ordinal);
-        var settings = File.ReadAllText(Project.PathOf("appsettings.json"));
+        Assert.Equal("contoso-orders", Project.AppId);
+        Assert.Contains("- appID: contoso-orders\n", Project.Read("dapr.yaml"), StringComparison.Ordinal);
+        var settings = Project.Read("src/Contoso.Orders/appsettings.json");
         Assert.Contains("\"Topic\": \"contoso-orders-requests\"", settings, StringComparison.Ordinal);
         Assert.Contains("\"DeadLetterTopic\": \"contoso-orders-deadletters\"", settings, StringComparison.Ordinal);
 
         // Nothing of the template's own names is left, in any file (build output aside).
-        var leftovers = Directory.EnumerateFiles(Project.Folder, "*", SearchOption.AllDirectories)
-            .Where(file => !IsBuildOutput(file))
+        var leftovers = Project.SourceFiles
             .Where(file => File.ReadAllText(file).Contains("AsyncMcpDaprServer", StringComparison.OrdinalIgnoreCase)
                 || File.ReadAllText(file).Contains("asyncmcp-dapr-server", StringComparison.OrdinalIgnoreCase)
                 || file.Contains("AsyncMcpDaprServer", StringComparison.OrdinalIgnoreCase));
@@ -38,13 +43,50 @@ public sealed class TemplateTests(TemplateFixture fixture) : IClassFixture<Templ
     }
 
     [Fact]
-    public void Generated_project_references_the_library_packed_with_the_template()
+    public void Default_options_are_sessions_in_memory_tests_on_and_port_5100()
     {
-        var projectFile = File.ReadAllText(Project.PathOf(GeneratedProject.Name + ".csproj"));
-        Assert.Contains($"<PackageReference Include=\"AsyncMcp.Dapr\" Version=\"{Project.Version}\" />", projectFile, StringComparison.Ordinal);
-        // It restored that very package from the local feed (the version exists nowhere else).
-        Assert.Contains($"\"AsyncMcp.Dapr/{Project.Version}\"", File.ReadAllText(Project.PathOf("obj/project.assets.json")), StringComparison.Ordinal);
+        Assert.DoesNotContain("WithActorSessions", Project.Read("src/Contoso.Orders/ServerApp.cs"), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Sessions\"", Project.Read("src/Contoso.Orders/appsettings.json"), StringComparison.Ordinal);
+        Assert.Contains("appPort: 5100\n", Project.Read("dapr.yaml"), StringComparison.Ordinal);
+        Assert.Contains("\"applicationUrl\": \"http://localhost:5100\"", Project.Read("src/Contoso.Orders/Properties/launchSettings.json"), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Testing.Platform", Project.Read("global.json"), StringComparison.Ordinal);
+        Assert.Contains("in the server's memory", Project.Read("README.md"), StringComparison.Ordinal);
+        Assert.Contains("dotnet test", Project.Read("README.md"), StringComparison.Ordinal);
+        Assert.Equal(
+            ["src/Contoso.Orders/Contoso.Orders.csproj", "tests/Contoso.Orders.Tests/Contoso.Orders.Tests.csproj"],
+            XDocument.Parse(Project.Read("Contoso.Orders.slnx")).Descendants("Project").Select(project => (string)project.Attribute("Path")!));
+    }
+
+    [Fact]
+    public void Generated_projects_reference_the_versions_of_this_repository()
+    {
+        var central = XDocument.Load(Path.Combine(TemplatePackages.Repository, "Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(item => (string)item.Attribute("Include")!, item => (string)item.Attribute("Version")!);
+        var references = Project.PackageReferences.ToList();
+
+        // Ours at the version packed with the template, every other (the MCP SDK, OpenTelemetry, xunit) at the repository's.
+        Assert.Contains(("Contoso.Orders.csproj", "AsyncMcp.Dapr", Project.Version), references);
+        Assert.Contains(("Contoso.Orders.Tests.csproj", "AsyncMcp.Dapr.Emulator", Project.Version), references);
+        Assert.Contains(("Contoso.Orders.csproj", "ModelContextProtocol.AspNetCore", central["ModelContextProtocol.AspNetCore"]), references);
+        Assert.All(references, reference => Assert.Equal(
+            TemplatePackages.OwnPackages.Contains(reference.Package) ? Project.Version : central[reference.Package], reference.Version));
+
+        // They restored those very packages from the local feed (the version exists nowhere else), with no warning
+        // suppression of the library's making.
+        Assert.Contains($"\"AsyncMcp.Dapr/{Project.Version}\"", Project.Read("src/Contoso.Orders/obj/project.assets.json"), StringComparison.Ordinal);
+        Assert.Contains($"\"AsyncMcp.Dapr.Emulator/{Project.Version}\"", Project.Read("tests/Contoso.Orders.Tests/obj/project.assets.json"), StringComparison.Ordinal);
+        Assert.All(Project.SourceFiles.Where(file => file.EndsWith(".csproj", StringComparison.Ordinal)),
+            file => Assert.DoesNotContain("NoWarn", File.ReadAllText(file), StringComparison.Ordinal));
         Assert.True(File.Exists(Project.AssemblyPath));
+    }
+
+    [Fact]
+    public async Task Generated_tests_run_the_server_on_the_emulator_and_pass()
+    {
+        var output = await fixture.Packages.TestAsync(Project, TestContext.Current.CancellationToken);
+
+        Assert.Contains("succeeded: 3", output, StringComparison.Ordinal);
+        Assert.Contains("failed: 0", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -53,7 +95,7 @@ public sealed class TemplateTests(TemplateFixture fixture) : IClassFixture<Templ
     public async Task Sample_tool_answers_over_Dapr_pub_sub_with_progress(string? protocolVersion)
     {
         var ct = TestContext.Current.CancellationToken;
-        var publishedBefore = fixture.Emulator.Published("pubsub", GeneratedProject.RequestTopic).Count;
+        var publishedBefore = fixture.Emulator.Published("pubsub", Project.RequestTopic).Count;
         await using var client = await fixture.Transport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, ct);
 
         var tools = await client.ListToolsAsync(cancellationToken: ct);
@@ -70,7 +112,7 @@ public sealed class TemplateTests(TemplateFixture fixture) : IClassFixture<Templ
         Assert.Contains(progress.Values, value => value.Message == "processed beta");
 
         // The requests really crossed the broker, on the topic the template named after the project.
-        Assert.True(fixture.Emulator.Published("pubsub", GeneratedProject.RequestTopic).Count > publishedBefore, fixture.Server.Output);
+        Assert.True(fixture.Emulator.Published("pubsub", Project.RequestTopic).Count > publishedBefore, fixture.Server.Output);
     }
 
     [Fact]
@@ -84,16 +126,26 @@ public sealed class TemplateTests(TemplateFixture fixture) : IClassFixture<Templ
     }
 
     [Fact]
-    public async Task Generated_server_answers_its_health_endpoint()
+    public async Task Streamable_http_door_refuses_a_host_that_is_not_allowed()
+    {
+        // AllowedHosts (ASP.NET Core host filtering) in appsettings.json: a DNS-rebinding page names its own host.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Server.Address, "/mcp"))
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Host = "attacker.example";
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Generated_server_answers_its_health_endpoint_with_its_sidecar_healthy()
     {
         using var http = new HttpClient { BaseAddress = fixture.Server.Address };
         using var response = await http.GetAsync("/healthz", TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, fixture.Server.Output);
-    }
-
-    private static bool IsBuildOutput(string file)
-    {
-        var separator = Path.DirectorySeparatorChar;
-        return file.Contains($"{separator}bin{separator}", StringComparison.Ordinal) || file.Contains($"{separator}obj{separator}", StringComparison.Ordinal);
+        // Healthy, not Degraded: the sidecar check reached the emulated sidecar.
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

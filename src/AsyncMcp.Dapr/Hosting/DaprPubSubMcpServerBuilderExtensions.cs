@@ -52,6 +52,8 @@ public static class DaprPubSubMcpServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionHostService>());
         services.TryAddSingleton<PubSubRequestEndpoint>();
         services.TryAddSingleton<DeadLetterEndpoint>();
+        // A tool that needs sampling, elicitation or roots from a client without them fails naming the capability.
+        builder.WithRequestFilters(filters => filters.AddCallToolFilter(MissingClientCapabilityFilter.Wrap));
         return builder;
     }
 }

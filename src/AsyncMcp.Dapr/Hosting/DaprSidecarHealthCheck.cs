@@ -1,7 +1,7 @@
 using Dapr.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AsyncMcp.Dapr.Apps;
+namespace AsyncMcp.Dapr.Hosting;
 
 /// <summary>
 /// Whether the app's Dapr sidecar answers its outbound health endpoint (<c>/v1.0/healthz/outbound</c>: its APIs and
@@ -11,8 +11,6 @@ namespace AsyncMcp.Dapr.Apps;
 /// </summary>
 internal sealed class DaprSidecarHealthCheck(DaprClient dapr) : IHealthCheck
 {
-    public const string Name = "dapr-sidecar";
-
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -1,0 +1,3 @@
+using AsyncMcpDaprServer;
+
+await ServerApp.Build(args).RunAsync();
