@@ -130,8 +130,9 @@ internal sealed class McpEnvelopeCodec
         {
             message = JsonSerializer.Deserialize(body.Span.Slice(cloudEvent.DataStart, cloudEvent.DataLength), _messageType) as JsonRpcMessage;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException or ArgumentException)
         {
+            // Invalid UTF-8 or a lone surrogate in a string, or a value the SDK's converters refuse.
             return DecodeResult.Fail(WireError.MalformedJsonRpc, ex.Message, partial);
         }
 
