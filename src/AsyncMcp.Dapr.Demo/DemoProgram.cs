@@ -1,62 +1,48 @@
-using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Emulator.RunFiles;
 
 namespace AsyncMcp.Dapr.Demo;
 
-/// <summary>The demo's command: start everything, run the client's round trip, stay up until stopped.</summary>
+/// <summary>
+/// The demo's command: the repository's <c>dapr.yaml</c> through the emulator CLI's <c>run -f</c>
+/// (<see cref="MultiAppRunCommand"/>), so the demo runs exactly what <c>dapr run -f dapr.yaml</c> runs.
+/// </summary>
 internal static class DemoProgram
 {
     /// <summary>Runs the demo.</summary>
-    /// <param name="args">Command line: <c>--once</c>, <c>--Demo:Components &lt;folder&gt;</c>, <c>--Demo:ProxyUrl &lt;url&gt;</c>, ...</param>
-    /// <param name="output">Where the round trip is printed.</param>
-    /// <param name="stop">Ctrl+C.</param>
-    /// <param name="logging">How the apps and the emulator log; warnings and errors to the console when null.</param>
-    /// <returns>0 when the round trip worked and the demo stopped cleanly, 1 otherwise.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken stop, Action<ILoggingBuilder>? logging = null)
+    /// <param name="args"><c>--once</c> (stop when the sample client has finished, with its exit code), <c>-f &lt;run file&gt;</c>
+    /// (default: the first dapr.yaml in the working folder or above it), and any option of <c>run</c>, e.g. <c>--replicas server=2</c>.</param>
+    /// <param name="output">Where the apps' output goes.</param>
+    /// <param name="stop">Ctrl+C or SIGTERM.</param>
+    /// <returns>The run command's exit code.</returns>
+    public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken stop)
     {
-        var options = new DemoOptions { Once = args.Contains("--once", StringComparer.OrdinalIgnoreCase) };
-        new ConfigurationBuilder()
-            .AddCommandLine(args.Where(arg => !string.Equals(arg, "--once", StringComparison.OrdinalIgnoreCase)).ToArray())
-            .Build()
-            .GetSection("Demo")
-            .Bind(options);
-        logging ??= ConsoleLogging;
-
-        try
+        var rest = args.Where(a => !string.Equals(a, "--once", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (!rest.Contains("-f") && !rest.Contains("--run-file"))
         {
-            var components = ComponentsFolder.Resolve(options.Components);
-            await output.WriteLineAsync($"AsyncMcp.Dapr demo: Dapr sidecars emulated in this process (no Dapr install), components from {components}");
-            await using var host = await DemoHost.StartAsync(components, options, logging, stop);
-            foreach (var app in host.Apps)
-            {
-                await output.WriteLineAsync($"  app '{app.AppId}' on {app.Address}");
-            }
-
-            await output.WriteLineAsync($"Any MCP client can connect through the proxy: {host.ProxyEndpoint} (Streamable HTTP)");
-
-            await new ClientDemo(host.ClientTransport, output).RunAsync(options.ProtocolVersion, slowJobSteps: 3, stop);
-            if (!options.Once)
-            {
-                await output.WriteLineAsync("Running; press Ctrl+C to stop.");
-                await Task.Delay(Timeout.Infinite, stop);
-            }
-
-            await output.WriteLineAsync("stopping");
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await output.WriteLineAsync("stopping");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            await output.WriteLineAsync($"demo failed: {e.Message}");
-            return 1;
+            rest.InsertRange(0, ["-f", Find(Directory.GetCurrentDirectory()) ?? Find(AppContext.BaseDirectory) ?? RunFile.DefaultFileName]);
         }
 
-        await output.WriteLineAsync("stopped");
-        return 0;
+        if (rest.Count != args.Length)
+        {
+            rest.AddRange(["--exit-with", "client"]);
+        }
+
+        output.WriteLine("AsyncMcp.Dapr demo: dapr.yaml over the Dapr sidecar emulator (no Dapr install); each app builds and starts in turn.");
+        return MultiAppRunCommand.RunAsync(["run", .. rest], output, stop);
     }
 
-    private static void ConsoleLogging(ILoggingBuilder logging) => logging
-        .AddSimpleConsole(console => console.SingleLine = true)
-        .SetMinimumLevel(LogLevel.Warning);
+    /// <summary>The first dapr.yaml in <paramref name="start"/> or a folder above it.</summary>
+    internal static string? Find(string start)
+    {
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, RunFile.DefaultFileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 }

@@ -1,11 +1,5 @@
 using AsyncMcp.Dapr.Demo;
+using AsyncMcp.Dapr.Emulator.RunFiles;
 
-// Ctrl+C stops the demo cleanly: the apps, then the emulated sidecars.
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-
-return await DemoProgram.RunAsync(args, Console.Out, stop.Token);
+// Ctrl+C or SIGTERM stops the demo cleanly: the apps, then the emulated sidecars.
+return await MultiAppRunCommand.RunUntilSignalAsync(stop => DemoProgram.RunAsync(args, Console.Out, stop));

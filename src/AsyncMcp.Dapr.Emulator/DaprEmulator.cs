@@ -16,7 +16,7 @@ namespace AsyncMcp.Dapr.Emulator;
 public sealed class DaprEmulator : IAsyncDisposable
 {
     /// <summary>The runtime version the emulated sidecars report.</summary>
-    internal const string RuntimeVersion = "1.16.0-asyncmcp-emulator";
+    internal const string RuntimeVersion = "1.19.0-asyncmcp-emulator";
 
     private readonly List<ComponentSpec> _components = [];
     private readonly List<SubscriptionSpec> _subscriptions = [];
@@ -85,16 +85,28 @@ public sealed class DaprEmulator : IAsyncDisposable
     public static DaprEmulator FromResources(string resourcesPath, DaprEmulatorOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(resourcesPath);
-        var (components, subscriptions) = ResourceLoader.Load(resourcesPath);
+        return FromResources([resourcesPath], options);
+    }
+
+    /// <summary>
+    /// Creates an emulator from several Dapr resources folders, as daprd reads repeated --resources-path flags.
+    /// </summary>
+    /// <param name="resourcesPaths">The folders.</param>
+    /// <param name="options">Retry, concurrency and logging settings; defaults when null.</param>
+    /// <exception cref="NotSupportedException">A component has a type the emulator does not emulate.</exception>
+    public static DaprEmulator FromResources(IReadOnlyList<string> resourcesPaths, DaprEmulatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(resourcesPaths);
+        var loaded = resourcesPaths.Select(ResourceLoader.Load).ToList();
         var emulator = new DaprEmulator(options);
-        foreach (var component in components)
+        foreach (var component in loaded.SelectMany(l => l.Components))
         {
             emulator.Add(component);
         }
 
         lock (emulator._gate)
         {
-            emulator._subscriptions.AddRange(subscriptions);
+            emulator._subscriptions.AddRange(loaded.SelectMany(l => l.Subscriptions));
         }
 
         return emulator;
@@ -121,11 +133,15 @@ public sealed class DaprEmulator : IAsyncDisposable
     /// </summary>
     /// <param name="appId">The app-id.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public async Task<DaprSidecar> StartSidecarAsync(string appId, CancellationToken cancellationToken = default)
+    public Task<DaprSidecar> StartSidecarAsync(string appId, CancellationToken cancellationToken = default) =>
+        StartSidecarOnAsync(appId, new SidecarPorts(), cancellationToken);
+
+    /// <summary>A sidecar on given ports (0: a free one) that, when it waits for an app, reports not ready until attached.</summary>
+    internal async Task<DaprSidecar> StartSidecarOnAsync(string appId, SidecarPorts ports, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(appId);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var sidecar = await DaprSidecar.StartAsync(this, appId, cancellationToken).ConfigureAwait(false);
+        var sidecar = await DaprSidecar.StartAsync(this, appId, ports, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _sidecars.Add(sidecar);

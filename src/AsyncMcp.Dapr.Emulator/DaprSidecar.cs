@@ -148,13 +148,13 @@ public sealed class DaprSidecar : IAsyncDisposable
         delivery.ContinueWith(t => _deliveries.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    internal static async Task<DaprSidecar> StartAsync(DaprEmulator emulator, string appId, CancellationToken cancellationToken)
+    internal static async Task<DaprSidecar> StartAsync(DaprEmulator emulator, string appId, SidecarPorts ports, CancellationToken cancellationToken)
     {
         var api = new SidecarApi(emulator, appId);
 
         var grpcBuilder = WebApplication.CreateSlimBuilder();
         grpcBuilder.Logging.ClearProviders();
-        grpcBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        grpcBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, ports.Grpc, l => l.Protocols = HttpProtocols.Http2));
         grpcBuilder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
         grpcBuilder.Services.AddSingleton(new DaprGrpcService(api));
         grpcBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethodProvider>());
@@ -170,10 +170,10 @@ public sealed class DaprSidecar : IAsyncDisposable
 
         var httpBuilder = WebApplication.CreateSlimBuilder();
         httpBuilder.Logging.ClearProviders();
-        httpBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1AndHttp2));
+        httpBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, ports.Http, l => l.Protocols = HttpProtocols.Http1AndHttp2));
         var httpApp = httpBuilder.Build();
-        HttpApi.Map(httpApp, api);
         DaprSidecar? self = null;
+        HttpApi.Map(httpApp, api, () => !ports.WaitsForApp || self?.AppChannel is not null);
         ActorHttpApi.Map(httpApp, api, () => self ?? throw new InvalidOperationException("The sidecar is starting."));
 
         await grpcApp.StartAsync(cancellationToken).ConfigureAwait(false);

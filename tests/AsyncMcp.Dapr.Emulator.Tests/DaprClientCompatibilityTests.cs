@@ -35,6 +35,27 @@ public sealed class DaprClientCompatibilityTests : IAsyncLifetime
         await _client.WaitForSidecarAsync(timeout.Token);
     }
 
+    /// <summary>dapr/dapr pkg/http/api.go (onGetHealthz: 500 ERR_HEALTH_NOT_READY until MarkStatusAsReady) and
+    /// pkg/runtime/runtime.go (ready only after blockUntilAppIsReady has found the app).</summary>
+    [Fact]
+    public async Task A_sidecar_waiting_for_its_app_is_not_ready_until_the_app_is_attached()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var sidecar = await _emulator.StartSidecarOnAsync("waiting", new SidecarPorts(WaitsForApp: true), ct);
+        using var client = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(sidecar.HttpEndpoint.ToString()).Build();
+        using var http = new HttpClient();
+
+        var notReady = await http.GetAsync(new Uri(sidecar.HttpEndpoint, "/v1.0/healthz"), ct);
+        Assert.Equal(500, (int)notReady.StatusCode);
+        Assert.Contains("ERR_HEALTH_NOT_READY", await notReady.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.False(await client.CheckHealthAsync(ct));
+        Assert.True(await client.CheckOutboundHealthAsync(ct));
+
+        await using var app = await TestApp.StartAsync("[]");
+        await sidecar.AttachAppAsync(app.Url, ct);
+        Assert.True(await client.CheckHealthAsync(ct));
+    }
+
     [Fact]
     public async Task PublishEventAsync_over_grpc_puts_a_CloudEvent_on_the_topic()
     {

@@ -16,13 +16,15 @@ namespace AsyncMcp.Dapr.Environments.Tests;
 
 /// <summary>
 /// Real Dapr in containers: a Docker network with the backing services of a component set (Redis or LocalStack),
-/// Dapr placement, and one daprd container per app reading a copy of components/{environment}. The server and
+/// Dapr placement and scheduler, and one daprd container per app reading a copy of components/{environment}, all
+/// from the service definitions of docker-compose.yml (images, commands, flags; <see cref="ComposeFile"/>). The server and
 /// the client run in this process; each daprd reaches its app through Testcontainers' host port exposure
 /// (host.testcontainers.internal), each app reaches its daprd through the ports Docker maps.
 /// </summary>
 internal sealed class ContainerEnvironment : IAsyncDisposable
 {
-    public const string DaprVersion = "1.17.3";
+    /// <summary>The Dapr runtime of docker-compose.yml.</summary>
+    public static string DaprVersion => ComposeFile.DaprVersion;
 
     private readonly List<IAsyncDisposable> _resources = [];
     private readonly List<WebApplication> _apps = [];
@@ -71,10 +73,17 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
         await _network.CreateAsync(ct);
 
         var services = backingServices(_network).ToList();
-        services.Add(new ContainerBuilder($"daprio/placement:{DaprVersion}")
-            .WithNetwork(_network).WithNetworkAliases("placement")
-            .WithCommand("./placement", "--port", "50005")
-            .Build());
+        // The control plane as Compose runs it: placement for actors, the scheduler for reminders and workflows.
+        foreach (var name in ControlPlane)
+        {
+            var definition = ComposeFile.Service(name);
+            services.Add(new ContainerBuilder(definition.Image)
+                .WithNetwork(_network).WithNetworkAliases(name)
+                .WithCommand([.. definition.Command])
+                .WithCreateParameterModifier(parameters => parameters.User = definition.User ?? string.Empty)
+                .Build());
+        }
+
         foreach (var service in services)
         {
             _resources.Add(service);
@@ -100,12 +109,10 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
 
     private async Task<IContainer> StartDaprdAsync(string appId, ushort appPort, string components, CancellationToken ct)
     {
-        var daprd = new ContainerBuilder($"daprio/daprd:{DaprVersion}")
+        var daprd = new ContainerBuilder(ComposeFile.Service($"{appId}-dapr").Image)
             .WithNetwork(_network)
             .WithResourceMapping(new DirectoryInfo(components), "/components")
-            .WithCommand("./daprd", "--app-id", appId, "--app-port", appPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--app-channel-address", "host.testcontainers.internal", "--resources-path", "/components",
-                "--placement-host-address", "placement:50005", "--dapr-http-port", "3500", "--dapr-grpc-port", "50001")
+            .WithCommand([.. DaprdCommand(appId, appPort)])
             .WithPortBinding(3500, true)
             .WithPortBinding(50001, true)
             // Outbound health: components loaded, before the app is reachable.
@@ -115,6 +122,21 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
         _resources.Add(daprd);
         await daprd.StartAsync(ct);
         return daprd;
+    }
+
+    /// <summary>The services of docker-compose.yml this environment starts besides the backing services.</summary>
+    public static readonly string[] ControlPlane = ["placement", "scheduler"];
+
+    /// <summary>
+    /// The daprd command of the app's sidecar in docker-compose.yml (placement, scheduler, resources, API ports), with the
+    /// app reached through Testcontainers' host exposure instead of a shared network namespace.
+    /// </summary>
+    public static IReadOnlyList<string> DaprdCommand(string appId, ushort appPort)
+    {
+        var command = ComposeFile.Service($"{appId}-dapr").Command.ToList();
+        command[command.IndexOf("--app-port") + 1] = appPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        command.AddRange(["--app-channel-address", "host.testcontainers.internal"]);
+        return command;
     }
 
     private async Task<WebApplication> StartAppAsync(

@@ -16,7 +16,7 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
     {
         var folder = FindClientFolder();
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk")),
-            $"The TypeScript SDK is not installed: run 'npm ci' in {folder} (.ci/run does).");
+            $"The TypeScript SDK is not installed in {folder}: the build of this project installs it (eng/NpmPackages.targets) unless SkipNpmInstall=true.");
 
         var start = new ProcessStartInfo("node", ["proxy-client.mjs", _harness.Endpoint.ToString()])
         {

@@ -13,9 +13,19 @@ namespace AsyncMcp.Dapr.Emulator.Api;
 /// </summary>
 internal static class HttpApi
 {
-    public static void Map(IEndpointRouteBuilder endpoints, SidecarApi api)
+    /// <param name="endpoints">Where to map.</param>
+    /// <param name="api">The sidecar's operations.</param>
+    /// <param name="ready">Whether /v1.0/healthz reports ready: daprd answers 500 until its runtime is initialized,
+    /// which with an app port includes waiting for the app (dapr/dapr pkg/runtime/runtime.go, blockUntilAppIsReady).</param>
+    public static void Map(IEndpointRouteBuilder endpoints, SidecarApi api, Func<bool> ready)
     {
-        endpoints.MapGet("/v1.0/healthz", () => Results.NoContent());
+        endpoints.MapGet("/v1.0/healthz", (HttpContext context) => HttpErrors.Handle(context, () =>
+        {
+            context.Response.StatusCode = ready()
+                ? StatusCodes.Status204NoContent
+                : throw new DaprApiException("ERR_HEALTH_NOT_READY", StatusCodes.Status500InternalServerError, Grpc.Core.StatusCode.Unavailable, "dapr is not ready");
+            return Task.CompletedTask;
+        }));
         endpoints.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         endpoints.MapGet("/v1.0/metadata", (HttpContext context) => HttpErrors.Handle(context, () => Metadata(context, api)));
         endpoints.MapPost("/v1.0/publish/{pubsub}/{**topic}", (HttpContext context) => HttpErrors.Handle(context, () => PublishAsync(context, api)));

@@ -1,6 +1,7 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Server.Sessions.Actors;
+using Dapr;
 using Dapr.Actors.Client;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -49,10 +50,11 @@ public static class ActorSessionsMcpServerBuilderExtensions
         // The sidecar's HTTP endpoint as Dapr.Client reads it (configuration first, then the environment).
         services.AddOptions<ActorRuntimeOptions>().Configure<IConfiguration, IOptions<ActorSessionOptions>>((runtime, configuration, sessions) =>
         {
-            if (configuration["DAPR_HTTP_ENDPOINT"] is { Length: > 0 } endpoint)
-            {
-                runtime.HttpEndpoint = endpoint.TrimEnd('/');
-            }
+            // Dapr.Actors 1.19 leaves HttpEndpoint empty until later, and its own default (DAPR_HTTP_ENDPOINT, then
+            // DAPR_HTTP_PORT, which is all `dapr run` sets) ends in '/', which doubles the slash of every actor call.
+            var endpoint = configuration["DAPR_HTTP_ENDPOINT"] is { Length: > 0 } configured ? configured
+                : string.IsNullOrEmpty(runtime.HttpEndpoint) ? DaprDefaults.GetDefaultHttpEndpoint() : runtime.HttpEndpoint;
+            runtime.HttpEndpoint = endpoint.TrimEnd('/');
 
             runtime.Actors.RegisterActor<SessionActor>(sessions.Value.ActorTypeName);
             runtime.Actors.RegisterActor<SessionCounterActor>(SessionCounter.ActorTypeName(sessions.Value));
