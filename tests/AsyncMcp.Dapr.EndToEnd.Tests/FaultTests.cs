@@ -55,6 +55,40 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal("ok", await EchoAsync(client, "ok"));
     }
 
+    [Theory]
+    [InlineData("oversized")]
+    [InlineData("bad-jsonrpc")]
+    [InlineData("unknown-session")]
+    [InlineData("well-formed")]
+    public async Task A_request_naming_a_refused_reply_address_is_dropped_once_on_every_path_and_nothing_is_sent_there(string shape)
+    {
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<AsyncMcp.Dapr.Emulator.DeliveryOutcome>();
+        _harness.Emulator.MessageSettled += (_, outcome) => outcomes.Enqueue(outcome);
+        var id = "refused-" + shape;
+        var cloudEvent = shape switch
+        {
+            "oversized" => Event(id, Request(1, "tools/call", new JsonObject
+            {
+                ["name"] = "echo",
+                ["arguments"] = new JsonObject { ["text"] = new string('x', 40_000) },
+                ["_meta"] = SessionlessMeta(),
+            })),
+            "bad-jsonrpc" => Event(id, new JsonObject { ["jsonrpc"] = "2.0", ["neither"] = "method nor result" }),
+            "unknown-session" => Event(id, Request(2, "tools/list"), sessionId: "no-such-session"),
+            _ => Event(id, Request(3, "tools/list")),
+        };
+
+        // This server delivers by pub/sub only: a binding address is refused.
+        cloudEvent[McpCloudEventAttributes.ReplyTo] = "binding://not-allowed/replies";
+        await InjectAsync(cloudEvent);
+
+        await Wait.UntilAsync(() => outcomes.Any(outcome => outcome.CloudEventId == id), Timeout);
+        var settled = outcomes.Single(outcome => outcome.CloudEventId == id);
+        Assert.Equal(AsyncMcp.Dapr.Emulator.DeliveryStatus.DeadLettered, settled.Status);
+        Assert.Equal(1, settled.Attempts);
+        Assert.Empty(_harness.Emulator.Published(DaprMcpHarness.PubSub, ProbeTopic));
+    }
+
     [Fact]
     public async Task A_reply_larger_than_the_limit_becomes_an_error_instead_of_silence()
     {

@@ -124,7 +124,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
         {
             pending.MessageId = McpDaprTelemetry.MessageIdOf(forwarded);
-            Log.ForwardFailed(_logger, request.Method, pending.MessageId, _backend.SessionId, FrontSessionId, ex);
+            Log.ForwardFailed(_logger, LogText.Escape(request.Method)!, pending.MessageId, _backend.SessionId, FrontSessionId, ex);
             if (TryComplete(pending))
             {
                 await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}"), pending.MessageId);
@@ -261,7 +261,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
             return;
         }
 
-        Log.RequestTimedOut(_logger, pending.Method, pending.MessageId, _backend.SessionId, FrontSessionId, _requestTimeout);
+        Log.RequestTimedOut(_logger, LogText.Escape(pending.Method)!, pending.MessageId, _backend.SessionId, FrontSessionId, _requestTimeout);
         await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendTimeout,
             $"The MCP server did not answer '{pending.Method}' within {_requestTimeout.TotalSeconds:0.#} s; the proxy cancelled the request."), pending.MessageId);
         await CancelOnBackendAsync(pending, "The proxy's request timeout elapsed.");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Diagnostics;
+using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -99,7 +100,7 @@ internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute
     private Task RefuseAsync(HttpContext context, int status, string message)
     {
         var frontSessionId = context.Request.Headers[StreamableHttpFront.SessionIdHeader].ToString();
-        Log.Refused(logger, string.IsNullOrEmpty(frontSessionId) ? null : frontSessionId, message);
+        Log.Refused(logger, string.IsNullOrEmpty(frontSessionId) ? null : LogText.Escape(frontSessionId), LogText.Escape(message)!);
         context.Response.Headers[HeaderNames.Connection] = "close";
         return HttpJsonRpcErrors.WriteAsync(context, status, (int)ModelContextProtocol.McpErrorCode.InvalidRequest, message);
     }

@@ -42,7 +42,7 @@ internal sealed class PubSubReplyEndpoint(
         {
             // A message-less event (a session close) has no business on a reply topic.
             var error = decoded.Error == WireError.None ? WireError.MalformedCloudEvent : decoded.Error;
-            Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, error.ToString(), decoded.Detail ?? $"unexpected event type '{envelope?.Type}'");
+            Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, error.ToString(), LogText.Escape(decoded.Detail ?? $"unexpected event type '{envelope?.Type}'"));
             Telemetry.Dropped(DropReasons.Of(error), topic ?? _options.EffectiveReplyTopic);
             return (DeliveryStatus.Drop, topic);
         }

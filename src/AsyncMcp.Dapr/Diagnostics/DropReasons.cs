@@ -17,6 +17,9 @@ internal static class DropReasons
     /// <summary>A required MCP attribute (<c>mcpreplyto</c>, <c>mcpsessionid</c>) is missing or invalid.</summary>
     public const string MissingAttribute = "missing_attribute";
 
+    /// <summary>An attribute is longer than its limit (<see cref="WireLimits"/>) or holds control characters.</summary>
+    public const string InvalidAttribute = "invalid_attribute";
+
     /// <summary>The CloudEvent's data is not a JSON-RPC message.</summary>
     public const string MalformedJsonRpc = "malformed_json_rpc";
 
@@ -47,6 +50,7 @@ internal static class DropReasons
         WireError.TooLarge => TooLarge,
         WireError.MissingAttribute => MissingAttribute,
         WireError.MalformedJsonRpc => MalformedJsonRpc,
+        WireError.InvalidAttribute => InvalidAttribute,
         _ => MalformedCloudEvent,
     };
 }

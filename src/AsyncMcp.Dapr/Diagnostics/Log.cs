@@ -82,6 +82,9 @@ internal static partial class Log
     [LoggerMessage(1020, LogLevel.Warning, "Dropped a dead letter of more than {Limit} bytes on topic {DeadLetterTopic} without reading it.")]
     public static partial void OversizedDeadLetter(ILogger logger, string deadLetterTopic, int limit);
 
+    [LoggerMessage(1021, LogLevel.Warning, "Sent no error reply to message {MessageId} of session {SessionId}: replies to {ReplyTo} are not allowed. {Reason}")]
+    public static partial void ErrorReplyRefused(ILogger logger, string messageId, string? sessionId, string replyTo, string reason);
+
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);
 }

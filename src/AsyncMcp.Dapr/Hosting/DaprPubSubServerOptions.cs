@@ -39,6 +39,10 @@ public sealed class DaprPubSubServerOptions
     /// <summary>The most sessions open at once; further <c>initialize</c> requests get an error. Default: 10,000.</summary>
     public int MaxSessions { get; set; } = 10_000;
 
+    /// <summary>The most sessionless (2026-07-28) client connections served at once, each with a server of its own;
+    /// a request from a further connection gets an error. Default: 10,000.</summary>
+    public int MaxSessionlessLanes { get; set; } = 10_000;
+
     /// <summary>How many recent event ids are remembered to drop duplicate deliveries. Default: 10,000.</summary>
     public int DeduplicationCapacity { get; set; } = 10_000;
 }

@@ -28,6 +28,11 @@ internal sealed class DaprPubSubServerOptionsValidator : IValidateOptions<DaprPu
             failures.Add($"{nameof(DaprPubSubServerOptions.MaxSessions)} must be at least 1; it is {options.MaxSessions}.");
         }
 
+        if (options.MaxSessionlessLanes < 1)
+        {
+            failures.Add($"{nameof(DaprPubSubServerOptions.MaxSessionlessLanes)} must be at least 1; it is {options.MaxSessionlessLanes}.");
+        }
+
         if (options.DeduplicationCapacity < 1)
         {
             failures.Add($"{nameof(DaprPubSubServerOptions.DeduplicationCapacity)} must be at least 1; it is {options.DeduplicationCapacity}.");

@@ -28,8 +28,8 @@ internal sealed class DeadLetterEndpoint(IOptions<DaprPubSubServerOptions> optio
         }
         else if (DeadLetter.Read(body, out var size) is { } letter)
         {
-            using var scope = letter.MessageId is { } id ? Log.BeginMessageScope(logger, id, letter.SessionId) : null;
-            Log.DeadLetter(logger, letter.MessageId, letter.SessionId, letter.Source, letter.Type, letter.Topic, size);
+            using var scope = letter.MessageId is { } id ? Log.BeginMessageScope(logger, LogText.Escape(id)!, LogText.Escape(letter.SessionId)) : null;
+            Log.DeadLetter(logger, LogText.Escape(letter.MessageId), LogText.Escape(letter.SessionId), LogText.Escape(letter.Source), LogText.Escape(letter.Type), LogText.Escape(letter.Topic), size);
             Telemetry.DeadLettered(letter.Topic);
         }
         else

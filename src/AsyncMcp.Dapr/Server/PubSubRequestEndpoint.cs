@@ -55,9 +55,11 @@ internal sealed class PubSubRequestEndpoint(
 
         // Every line logged about this event from here on carries its id and session.
         using var scope = decoded.Envelope is { } partial ? Log.BeginMessageScope(logger, partial) : null;
-        if (decoded.Error == WireError.None && decoded.Envelope!.ReplyTo is { } replyTo)
+        if (decoded.Envelope?.ReplyTo is { } replyTo)
         {
-            // Checked on every event, so that no session or lane is ever opened with a refused address.
+            // Checked on every event that names an address, well formed or not (an oversized request is answered
+            // there), so that nothing is ever sent to a refused address and no session or lane is opened with one.
+            // A refusal is final: the event is dropped, never retried.
             try
             {
                 if (await routes.RefusalAsync(replyTo, cancellationToken) is { } reason)
@@ -98,7 +100,7 @@ internal sealed class PubSubRequestEndpoint(
     private async Task<DeliveryStatus> RejectAsync(ReadOnlyMemory<byte> body, DecodeResult decoded, string topic, CancellationToken cancellationToken)
     {
         var envelope = decoded.Envelope;
-        Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, decoded.Error.ToString(), decoded.Detail);
+        Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, decoded.Error.ToString(), LogText.Escape(decoded.Detail));
         if (decoded.Error == WireError.TooLarge && envelope is not null)
         {
             try
@@ -107,11 +109,16 @@ internal sealed class PubSubRequestEndpoint(
                 await errors.SendAsync(logger, WithRequestId(envelope, body), McpWireErrorCodes.MessageTooLarge,
                     $"The request is {body.Length} bytes, larger than the wire limit of {_options.MaxMessageBytes} bytes.", cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not ReplyDeliveryException { IsPermanent: true })
             {
-                // Nothing is lost by retrying: the sender must hear why its request went unanswered.
+                // A transient failure: retrying loses nothing, and the sender must hear why its request went unanswered.
+                // A permanent one (the address refuses) would loop until the broker gives up: the event is dropped.
                 Log.RetryingEvent(logger, envelope.Id, envelope.SessionId, ex.Message);
                 return DeliveryStatus.Retry;
+            }
+            catch (ReplyDeliveryException)
+            {
+                // Logged by ErrorReplies; dropped below.
             }
         }
 

@@ -78,6 +78,13 @@ internal sealed class McpEnvelopeCodec
             return DecodeResult.Fail(WireError.MalformedCloudEvent, error!);
         }
 
+        // Checked before anything of the event is kept (the de-duplication window, sessions, logs): every attribute
+        // an attacker chooses is bounded and free of control characters.
+        if (InvalidAttribute(cloudEvent) is { } invalid)
+        {
+            return DecodeResult.Fail(WireError.InvalidAttribute, invalid);
+        }
+
         _ = ReplyAddress.TryParse(cloudEvent.ReplyTo, out var replyTo);
         var partial = new McpEnvelope
         {
@@ -123,8 +130,9 @@ internal sealed class McpEnvelopeCodec
         {
             message = JsonSerializer.Deserialize(body.Span.Slice(cloudEvent.DataStart, cloudEvent.DataLength), _messageType) as JsonRpcMessage;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException or ArgumentException)
         {
+            // Invalid UTF-8 or a lone surrogate in a string, or a value the SDK's converters refuse.
             return DecodeResult.Fail(WireError.MalformedJsonRpc, ex.Message, partial);
         }
 
@@ -135,6 +143,24 @@ internal sealed class McpEnvelopeCodec
 
         return DecodeResult.Ok(partial with { Message = message });
     }
+
+    private static string? InvalidAttribute(in StructuredCloudEvent cloudEvent) =>
+        Check("id", cloudEvent.Id, WireLimits.MaxIdLength)
+        ?? Check("source", cloudEvent.Source, WireLimits.MaxIdLength)
+        ?? Check("type", cloudEvent.Type, WireLimits.MaxIdLength)
+        ?? Check(McpCloudEventAttributes.SessionId, cloudEvent.SessionId, WireLimits.MaxSessionIdLength)
+        ?? Check(McpCloudEventAttributes.Connection, cloudEvent.Connection, WireLimits.MaxConnectionLength)
+        ?? Check(McpCloudEventAttributes.ReplyTo, cloudEvent.ReplyTo, WireLimits.MaxReplyToLength)
+        ?? Check(McpCloudEventAttributes.TraceParent, cloudEvent.TraceParent, WireLimits.MaxTraceParentLength)
+        ?? Check("datacontenttype", cloudEvent.DataContentType, WireLimits.MaxIdLength)
+        ?? Check("topic", cloudEvent.Topic, WireLimits.MaxIdLength);
+
+    // The message names the attribute and its length, never its value: the value is what cannot be trusted.
+    private static string? Check(string attribute, string? value, int maxLength) =>
+        value is null ? null
+        : value.Length > maxLength ? $"The attribute '{attribute}' is {value.Length} characters long; the limit is {maxLength}."
+        : LogText.HasControlCharacters(value) ? $"The attribute '{attribute}' holds control characters."
+        : null;
 
     // CloudEvents JSON format: data is JSON when datacontenttype is absent or names a JSON media type.
     private static bool IsJson(string? contentType)

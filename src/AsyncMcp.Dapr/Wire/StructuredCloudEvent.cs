@@ -65,6 +65,12 @@ internal readonly record struct StructuredCloudEvent
             error = "The event is not valid JSON: " + ex.Message;
             return false;
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string that is not valid UTF-8, or escapes a lone surrogate: it cannot become text.
+            error = "The event holds a string that is not valid Unicode: " + ex.Message;
+            return false;
+        }
     }
 
     private static bool TryReadCore(ReadOnlySpan<byte> json, out StructuredCloudEvent cloudEvent, out string? error)

@@ -8,4 +8,5 @@ internal enum WireError
     MalformedCloudEvent,
     MissingAttribute,
     MalformedJsonRpc,
+    InvalidAttribute,
 }

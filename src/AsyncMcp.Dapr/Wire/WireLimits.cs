@@ -14,4 +14,19 @@ public static class WireLimits
     /// may be this much larger than the limit it was published under.
     /// </summary>
     public const int DeliveryOverheadBytes = 2 * 1024;
+
+    /// <summary>The longest CloudEvent <c>id</c>, <c>source</c> or <c>type</c> accepted, in characters.</summary>
+    public const int MaxIdLength = 256;
+
+    /// <summary>The longest <c>mcpsessionid</c> accepted, in characters.</summary>
+    public const int MaxSessionIdLength = 256;
+
+    /// <summary>The longest <c>mcpconnection</c> accepted, in characters.</summary>
+    public const int MaxConnectionLength = 256;
+
+    /// <summary>The longest <c>mcpreplyto</c> accepted, in characters.</summary>
+    public const int MaxReplyToLength = 1024;
+
+    /// <summary>The longest <c>traceparent</c> accepted, in characters (W3C Trace Context version 00 uses 55).</summary>
+    public const int MaxTraceParentLength = 256;
 }

@@ -32,7 +32,7 @@ internal sealed class WebhookReplyEndpoint(
         var verdict = await ProcessAsync(context.Request, context.RequestAborted);
         if (verdict.Reason is not null)
         {
-            Log.WebhookRejected(logger, verdict.MessageId, verdict.SessionId, verdict.Status, verdict.Reason);
+            Log.WebhookRejected(logger, LogText.Escape(verdict.MessageId), LogText.Escape(verdict.SessionId), verdict.Status, LogText.Escape(verdict.Reason)!);
         }
 
         if (verdict.DropReason is not null)

@@ -164,6 +164,13 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
             return lane;
         }
 
+        // The lane key is chosen by the client (its connection): the number of lanes is bounded like the sessions.
+        if (_lanes.Count >= _options.MaxSessionlessLanes)
+        {
+            await _refusals.LanesFullAsync(_logger, envelope, cancellationToken);
+            return null;
+        }
+
         // One server per lane: a GetOrAdd factory may run twice for one key and would start a server nobody ends.
         lock (_laneLock)
         {

@@ -23,6 +23,9 @@ internal static partial class SessionLog
     [LoggerMessage(2005, LogLevel.Warning, "Refused initialize message {MessageId} of app {AppId}, so no session opens: the cap of {Cap} open sessions is reached.")]
     public static partial void SessionCapReached(ILogger logger, string messageId, string appId, int cap);
 
+    [LoggerMessage(2009, LogLevel.Warning, "Refused sessionless message {MessageId} of app {AppId}: the cap of {Cap} sessionless client connections is reached.")]
+    public static partial void LaneCapReached(ILogger logger, string messageId, string appId, int cap);
+
     [LoggerMessage(2007, LogLevel.Error, "The server of session {SessionId} ({SessionKey}) stopped with an error.")]
     public static partial void SessionFailed(ILogger logger, Exception exception, string? sessionId, string sessionKey);
 

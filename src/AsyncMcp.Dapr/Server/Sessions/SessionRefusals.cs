@@ -40,6 +40,16 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
         return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionForbidden, $"Session '{sessionId}' belongs to another app.", cancellationToken);
     }
 
+    /// <summary>A sessionless request that would open a lane beyond the cap on lanes (-32012).</summary>
+    public Task LanesFullAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var cap = options.Value.MaxSessionlessLanes;
+        SessionLog.LaneCapReached(logger, envelope.Id, envelope.Source, cap);
+        Telemetry.Dropped(DropReasons.TooManySessions, envelope.Topic);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.TooManySessions,
+            $"The server has reached its limit of {cap} sessionless client connections. Try again later.", cancellationToken);
+    }
+
     /// <summary>An <c>initialize</c> beyond the cap on open sessions (-32012).</summary>
     public Task CapReachedAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
     {
