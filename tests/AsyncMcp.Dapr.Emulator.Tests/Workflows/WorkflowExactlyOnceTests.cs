@@ -63,6 +63,11 @@ public sealed class WorkflowExactlyOnceTests
         var id = await client.ScheduleNewWorkflowAsync(nameof(GreetingWorkflow), "logged-1", "log");
         await client.WaitForWorkflowCompletionAsync(id, cancellation: Cancel);
 
+        // The client may see the completion before the turn's log lines are written: wait for the last of them.
+        await Wait.UntilAsync(
+            () => lines.Any(l => l.Contains("workflow 'logged-1' (GreetingWorkflow) is Completed", StringComparison.Ordinal)),
+            "the workflow's completion log line");
+
         Assert.Contains(lines, l => l.Contains("'wf-app' worker stream", StringComparison.Ordinal) && l.Contains("connected", StringComparison.Ordinal));
         Assert.Equal(2, lines.Count(l => l.Contains("'wf-app' workflow work item logged-1 ", StringComparison.Ordinal) && l.Contains("completed with", StringComparison.Ordinal)));
         Assert.Single(lines, l => l.Contains("'wf-app' activity work item logged-1::", StringComparison.Ordinal) && l.Contains(": completed", StringComparison.Ordinal));
