@@ -93,13 +93,16 @@ internal sealed class ServerAndProxyRun : IAsyncDisposable
     {
         var calls = texts.Select(async text =>
         {
+            var started = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 return await EchoAsync(client, text, cancellationToken) == text ? Outcome.Answered : Outcome.Lost;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return Outcome.Hung;
+                // Only the deadline makes a hang; a call the client's transport cancels early (its session closed
+                // under it) ended with an error, which is what a dropped session should give.
+                return started.Elapsed >= CallDeadline ? Outcome.Hung : Outcome.Failed;
             }
             catch (Exception e) when (e is McpException or HttpRequestException)
             {
