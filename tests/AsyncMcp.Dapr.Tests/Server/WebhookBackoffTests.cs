@@ -15,7 +15,7 @@ public sealed class WebhookBackoffTests : IDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Each_retry_waits_twice_as_long_as_the_last_and_not_a_tick_less()
     {
         var route = new FailingRoute(_time, failures: 2);
@@ -23,7 +23,7 @@ public sealed class WebhookBackoffTests : IDisposable
         await using (var channel = Channel(route, failed, new DaprWebhookReplyOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(250) }))
         {
             var start = _time.GetUtcNow();
-            await channel.SendAsync("event-1", new byte[] { 1 }, CancellationToken.None);
+            await channel.SendAsync("event-1", new byte[] { 1 }, TestContext.Current.CancellationToken);
             await route.WaitForAttemptsAsync(1);
 
             await AdvanceAndExpectAsync(route, TimeSpan.FromMilliseconds(250), attempts: 2);
@@ -35,7 +35,7 @@ public sealed class WebhookBackoffTests : IDisposable
         Assert.Empty(failed);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_message_still_failing_when_the_next_wait_would_pass_the_delivery_timeout_ends_the_channel()
     {
         var route = new FailingRoute(_time, failures: int.MaxValue);
@@ -46,7 +46,7 @@ public sealed class WebhookBackoffTests : IDisposable
             DeliveryTimeout = TimeSpan.FromSeconds(1),
         });
 
-        await channel.SendAsync("event-1", new byte[] { 1 }, CancellationToken.None);
+        await channel.SendAsync("event-1", new byte[] { 1 }, TestContext.Current.CancellationToken);
         await route.WaitForAttemptsAsync(1);
         await AdvanceAndExpectAsync(route, TimeSpan.FromMilliseconds(250), attempts: 2);
         await AdvanceAndExpectAsync(route, TimeSpan.FromMilliseconds(500), attempts: 3);
@@ -55,7 +55,7 @@ public sealed class WebhookBackoffTests : IDisposable
         var error = Assert.IsType<ReplyDeliveryException>(Assert.Single(failed));
         Assert.Equal("event-1", error.MessageId);
         Assert.Contains("after 3 attempt(s)", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => channel.SendAsync("event-2", new byte[] { 2 }, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => channel.SendAsync("event-2", new byte[] { 2 }, TestContext.Current.CancellationToken));
     }
 
     public void Dispose()
@@ -68,8 +68,11 @@ public sealed class WebhookBackoffTests : IDisposable
             NullLogger.Instance, error => { lock (failed) { failed.Add(error); } });
 
     // Moves the clock to one tick before the retry is due (nothing may happen), then onto it (the attempt must come).
+    // The channel arms its retry timer just after the failed attempt returns: give it time to, or the clock would move
+    // before the timer exists and the retry would never come due.
     private async Task AdvanceAndExpectAsync(FailingRoute route, TimeSpan delay, int attempts)
     {
+        await Task.Delay(200);
         _time.Advance(delay - TimeSpan.FromTicks(1));
         await Task.Delay(100);
         Assert.Equal(attempts - 1, route.Attempts.Count);
