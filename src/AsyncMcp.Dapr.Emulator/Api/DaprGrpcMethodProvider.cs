@@ -2,7 +2,6 @@ using Dapr.Client.Autogen.Grpc.v1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
-using Grpc.Core;
 
 namespace AsyncMcp.Dapr.Emulator.Api;
 
@@ -34,14 +33,6 @@ internal sealed class DaprGrpcMethodProvider : IServiceMethodProvider<DaprGrpcSe
         MessageParser<TResponse> responseParser,
         UnaryServerMethod<DaprGrpcService, TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        var method = new Method<TRequest, TResponse>(
-            MethodType.Unary,
-            ServiceName,
-            name,
-            Marshallers.Create(m => m.ToByteArray(), requestParser.ParseFrom),
-            Marshallers.Create(m => m.ToByteArray(), responseParser.ParseFrom));
-        context.AddUnaryMethod(method, [], handler);
-    }
+        where TResponse : class, IMessage<TResponse> =>
+        ProtobufServiceMethods.Unary(context, ServiceName, name, requestParser, responseParser, handler);
 }

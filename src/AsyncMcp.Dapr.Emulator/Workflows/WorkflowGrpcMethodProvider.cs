@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Emulator.Api;
 using Dapr.DurableTask.Protobuf;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -35,7 +36,7 @@ internal sealed class WorkflowGrpcMethodProvider : IServiceMethodProvider<Workfl
         Unary(context, "ListInstanceIDs", ListInstanceIDsRequest.Parser, ListInstanceIDsResponse.Parser, (s, r, c) => s.ListInstanceIDs(r, c));
         Unary(context, "GetInstanceHistory", GetInstanceHistoryRequest.Parser, GetInstanceHistoryResponse.Parser, (s, r, c) => s.GetInstanceHistory(r, c));
         context.AddServerStreamingMethod(
-            new Method<GetWorkItemsRequest, WorkItem>(MethodType.ServerStreaming, ServiceName, "GetWorkItems", Marshaller(GetWorkItemsRequest.Parser), Marshaller(WorkItem.Parser)),
+            new Method<GetWorkItemsRequest, WorkItem>(MethodType.ServerStreaming, ServiceName, "GetWorkItems", ProtobufServiceMethods.Marshaller(GetWorkItemsRequest.Parser), ProtobufServiceMethods.Marshaller(WorkItem.Parser)),
             [],
             (s, r, w, c) => s.GetWorkItems(r, w, c));
     }
@@ -48,8 +49,5 @@ internal sealed class WorkflowGrpcMethodProvider : IServiceMethodProvider<Workfl
         UnaryServerMethod<WorkflowGrpcService, TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse> =>
-        context.AddUnaryMethod(new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, Marshaller(requestParser), Marshaller(responseParser)), [], handler);
-
-    private static Marshaller<T> Marshaller<T>(MessageParser<T> parser)
-        where T : class, IMessage<T> => Marshallers.Create(m => m.ToByteArray(), parser.ParseFrom);
+        ProtobufServiceMethods.Unary(context, ServiceName, name, requestParser, responseParser, handler);
 }
