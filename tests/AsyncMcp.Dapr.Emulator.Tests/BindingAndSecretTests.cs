@@ -38,6 +38,7 @@ public sealed class BindingAndSecretTests : IAsyncLifetime
             ["nestedSeparator"] = ".",
         });
         _emulator.AddComponent("envstore", "secretstores.local.env");
+        _emulator.AddComponent("prefixed", "secretstores.local.env", new Dictionary<string, string> { ["prefix"] = "EMULATOR_TEST_" });
         _sidecar = await _emulator.StartSidecarAsync("caller");
         _client = new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(_sidecar.HttpEndpoint.ToString()).Build();
     }
@@ -166,6 +167,37 @@ public sealed class BindingAndSecretTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("EMULATOR_TEST_SECRET", "from-env");
 
         Assert.Equal("from-env", (await _client.GetSecretAsync("envstore", "EMULATOR_TEST_SECRET", cancellationToken: Ct))["EMULATOR_TEST_SECRET"]);
+    }
+
+    [Fact]
+    public async Task A_local_env_secret_store_with_a_prefix_reads_the_prefixed_variable_under_the_bare_name()
+    {
+        // envstore.go GetSecret: the variable read is prefix + name; the answer's key is the name asked for.
+        Environment.SetEnvironmentVariable("EMULATOR_TEST_SIGNING_KEY", "prefixed-value");
+        Environment.SetEnvironmentVariable("SIGNING_KEY", "unprefixed-value");
+
+        var secret = await _client.GetSecretAsync("prefixed", "SIGNING_KEY", cancellationToken: Ct);
+
+        Assert.Equal("prefixed-value", Assert.Single(secret, pair => pair.Key == "SIGNING_KEY").Value);
+        Assert.Equal(string.Empty, (await _client.GetSecretAsync("prefixed", "EMULATOR_TEST_SIGNING_KEY", cancellationToken: Ct))["EMULATOR_TEST_SIGNING_KEY"]);
+    }
+
+    [Fact]
+    public async Task A_local_env_secret_store_never_gives_out_the_app_api_token_or_dapr_settings()
+    {
+        // envstore.go isKeyAllowed: APP_API_TOKEN and DAPR_* are answered with an empty value.
+        Environment.SetEnvironmentVariable("APP_API_TOKEN", "sidecar-token");
+        Environment.SetEnvironmentVariable("DAPR_TEST_SETTING", "sidecar-setting");
+        try
+        {
+            Assert.Equal(string.Empty, (await _client.GetSecretAsync("envstore", "APP_API_TOKEN", cancellationToken: Ct))["APP_API_TOKEN"]);
+            Assert.Equal(string.Empty, (await _client.GetSecretAsync("envstore", "DAPR_TEST_SETTING", cancellationToken: Ct))["DAPR_TEST_SETTING"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("APP_API_TOKEN", null);
+            Environment.SetEnvironmentVariable("DAPR_TEST_SETTING", null);
+        }
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace AsyncMcp.Dapr.Emulator.Secrets;
 /// <summary>
 /// The local secret stores: <c>secretstores.local.file</c> (a JSON file, <c>secretsFile</c>; nested objects flattened
 /// with <c>nestedSeparator</c>, default ':'; components-contrib secretstores/local/file/filestore.go) and
-/// <c>secretstores.local.env</c> (environment variables; secretstores/local/env/envstore.go).
+/// <c>secretstores.local.env</c> (environment variables; secretstores/local/env/envstore.go: the secret <c>NAME</c> is the
+/// variable <c>{prefix}NAME</c>, and <c>APP_API_TOKEN</c> and <c>DAPR_*</c> are never given out, as an empty value).
 /// </summary>
 internal static class LocalSecretStore
 {
@@ -16,7 +17,8 @@ internal static class LocalSecretStore
     {
         if (store.Type == "secretstores.local.env")
         {
-            return new Dictionary<string, string> { [key] = Environment.GetEnvironmentVariable(key) ?? string.Empty };
+            var name = store.Property("prefix") + key;
+            return new Dictionary<string, string> { [key] = IsEnvironmentKeyAllowed(name) ? Environment.GetEnvironmentVariable(name) ?? string.Empty : string.Empty };
         }
 
         var file = store.Property("secretsFile") ?? throw new InvalidOperationException("missing local secrets file in metadata");
@@ -31,6 +33,10 @@ internal static class LocalSecretStore
             ? new Dictionary<string, string> { [key] = value }
             : throw new KeyNotFoundException($"secret {key} not found");
     }
+
+    // The sidecar's own token and settings are not secrets of the app (envstore.go, isKeyAllowed).
+    private static bool IsEnvironmentKeyAllowed(string name) =>
+        !string.Equals(name, "APP_API_TOKEN", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("DAPR_", StringComparison.OrdinalIgnoreCase);
 
     private static void Flatten(JsonElement element, string? prefix, string separator, Dictionary<string, string> into)
     {
