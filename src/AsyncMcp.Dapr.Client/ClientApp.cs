@@ -26,7 +26,7 @@ public static class ClientApp
         builder.AddAppTelemetry();
 
         var app = builder.Build();
-        app.MapSubscribeHandler();
+        app.MapSubscribeHandler().RequireDaprAppToken();
         app.MapMcpPubSubReplies();
         if (webhookReplies)
         {

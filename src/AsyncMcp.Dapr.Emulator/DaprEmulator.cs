@@ -133,7 +133,7 @@ public sealed class DaprEmulator : IAsyncDisposable
 
     /// <summary>
     /// Starts a sidecar for one app instance: binds its gRPC (h2c) and HTTP APIs on 127.0.0.1. The app is not attached
-    /// yet: call <see cref="DaprSidecar.AttachAppAsync"/> once it listens. Several sidecars may share an app-id.
+    /// yet: call <see cref="DaprSidecar.AttachAppAsync(Uri, CancellationToken)"/> once it listens. Several sidecars may share an app-id.
     /// </summary>
     /// <param name="appId">The app-id.</param>
     /// <param name="cancellationToken">Cancels the start.</param>

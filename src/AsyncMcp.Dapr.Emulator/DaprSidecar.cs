@@ -21,7 +21,7 @@ namespace AsyncMcp.Dapr.Emulator;
 
 /// <summary>
 /// One emulated daprd next to one app instance: its gRPC API (h2c) and HTTP API on their own loopback ports, and,
-/// once <see cref="AttachAppAsync"/> is called, delivery of subscribed messages to the app.
+/// once <see cref="AttachAppAsync(Uri, CancellationToken)"/> is called, delivery of subscribed messages to the app.
 /// </summary>
 public sealed class DaprSidecar : IAsyncDisposable
 {
@@ -61,6 +61,9 @@ public sealed class DaprSidecar : IAsyncDisposable
 
     internal AppChannel? AppChannel { get; private set; }
 
+    /// <summary>The token sent to the app in <c>dapr-api-token</c>, or null.</summary>
+    internal string? AppApiToken { get; private set; }
+
     /// <summary>The workflow backend of this sidecar's app-id.</summary>
     internal WorkflowBackend Workflows => _emulator.Workflows.For(AppId);
 
@@ -71,7 +74,19 @@ public sealed class DaprSidecar : IAsyncDisposable
     /// <param name="appBaseUrl">The app's base URL, e.g. http://127.0.0.1:5000.</param>
     /// <param name="ct">Cancels the discovery call.</param>
     /// <exception cref="NotSupportedException">A subscription has a routing rule with a CEL match expression.</exception>
-    public async Task AttachAppAsync(Uri appBaseUrl, CancellationToken ct = default)
+    public Task AttachAppAsync(Uri appBaseUrl, CancellationToken ct = default) => AttachAppAsync(appBaseUrl, appApiToken: null, ct);
+
+    /// <summary>
+    /// Attaches the app (see <see cref="AttachAppAsync(Uri, CancellationToken)"/>) and, as daprd does when
+    /// <c>APP_API_TOKEN</c> is set, sends <paramref name="appApiToken"/> in a <c>dapr-api-token</c> header on every call
+    /// to the app: subscription and configuration discovery, deliveries and actor calls, but not health probes
+    /// (dapr/dapr pkg/channel/http/http_channel.go, constructRequest and HealthProbe).
+    /// </summary>
+    /// <param name="appBaseUrl">The app's base URL, e.g. http://127.0.0.1:5000.</param>
+    /// <param name="appApiToken">The app API token, or null to send none.</param>
+    /// <param name="ct">Cancels the discovery call.</param>
+    /// <exception cref="NotSupportedException">A subscription has a routing rule with a CEL match expression.</exception>
+    public async Task AttachAppAsync(Uri appBaseUrl, string? appApiToken, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(appBaseUrl);
         ObjectDisposedException.ThrowIf(IsStopped, this);
@@ -80,7 +95,8 @@ public sealed class DaprSidecar : IAsyncDisposable
             throw new InvalidOperationException($"Sidecar '{AppId}' already has an app attached.");
         }
 
-        var channel = new AppChannel(appBaseUrl);
+        AppApiToken = string.IsNullOrEmpty(appApiToken) ? null : appApiToken;
+        var channel = new AppChannel(appBaseUrl, AppApiToken);
         var source = $"GET {appBaseUrl.ToString().TrimEnd('/')}/dapr/subscribe";
         var json = await channel.GetSubscriptionsAsync(ct).ConfigureAwait(false);
         var programmatic = json is null ? [] : ProgrammaticSubscriptions.Parse(json, source);

@@ -46,7 +46,7 @@ public static class ProxyApp
         builder.AddAppTelemetry();
 
         var app = builder.Build();
-        app.MapSubscribeHandler();
+        app.MapSubscribeHandler().RequireDaprAppToken();
         app.MapMcpDaprProxy();
         app.MapAppHealthChecks();
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -53,7 +53,7 @@ public static class ServerApp
         builder.AddAppTelemetry();
 
         var app = builder.Build();
-        app.MapSubscribeHandler();
+        app.MapSubscribeHandler().RequireDaprAppToken();
         app.MapMcpPubSub();
         app.MapMcpDeadLetters();
         app.MapMcp(builder.Configuration["Mcp:Http:Route"] ?? "/mcp");

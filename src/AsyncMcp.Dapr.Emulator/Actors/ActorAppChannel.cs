@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using AsyncMcp.Dapr.Emulator.PubSub;
 
 namespace AsyncMcp.Dapr.Emulator.Actors;
 
@@ -19,7 +20,11 @@ internal sealed class ActorAppChannel : IDisposable
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    public ActorAppChannel(Uri baseAddress) => BaseAddress = baseAddress;
+    public ActorAppChannel(Uri baseAddress, string? appApiToken = null)
+    {
+        BaseAddress = baseAddress;
+        AppApiTokenHeader.Apply(_client, appApiToken);
+    }
 
     public Uri BaseAddress { get; }
 
@@ -55,7 +60,7 @@ internal sealed class ActorAppChannel : IDisposable
 
         foreach (var (name, value) in headers)
         {
-            if (!HopHeaders.Contains(name))
+            if (!HopHeaders.Contains(name) && !name.Equals(AppApiTokenHeader.Name, StringComparison.OrdinalIgnoreCase))
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }

@@ -36,7 +36,7 @@ internal sealed class ActorSystem : IAsyncDisposable
     /// <summary>Reads the app's actor configuration and, if it hosts actor types, adds the sidecar to the placement.</summary>
     public async Task AttachAsync(DaprSidecar sidecar, Uri appBaseUrl, CancellationToken cancellationToken)
     {
-        var channel = new ActorAppChannel(appBaseUrl);
+        var channel = new ActorAppChannel(appBaseUrl, sidecar.AppApiToken);
         string? json;
         try
         {

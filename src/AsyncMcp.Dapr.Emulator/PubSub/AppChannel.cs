@@ -12,13 +12,14 @@ internal sealed class AppChannel : IDisposable
 {
     private readonly HttpClient _client;
 
-    public AppChannel(Uri baseAddress)
+    public AppChannel(Uri baseAddress, string? appApiToken = null)
     {
         BaseAddress = baseAddress;
         _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
         {
             Timeout = TimeSpan.FromSeconds(60),
         };
+        AppApiTokenHeader.Apply(_client, appApiToken);
     }
 
     /// <summary>The app's base URL.</summary>

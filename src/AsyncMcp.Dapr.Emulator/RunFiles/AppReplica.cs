@@ -92,6 +92,11 @@ public sealed partial class AppReplica : IAsyncDisposable
             env["DAPR_HTTP_PORT"] = _ports.Http.ToString(CultureInfo.InvariantCulture);
             env["DAPR_GRPC_PORT"] = _ports.Grpc.ToString(CultureInfo.InvariantCulture);
             env["APP_PROTOCOL"] = App.AppProtocol;
+            if (_options.AppApiToken is { } token)
+            {
+                env["APP_API_TOKEN"] = token;
+            }
+
             foreach (var (key, value) in App.Env)
             {
                 env[key] = value;
@@ -270,7 +275,7 @@ public sealed partial class AppReplica : IAsyncDisposable
             await WaitForHealthAsync(new Uri(address, App.AppHealthCheckPath), cancellationToken).ConfigureAwait(false);
         }
 
-        await sidecar.AttachAppAsync(address, cancellationToken).ConfigureAwait(false);
+        await sidecar.AttachAppAsync(address, _options.AppApiToken, cancellationToken).ConfigureAwait(false);
         _output.WriteLine($"sidecar attached to the app on {address}");
     }
 

@@ -19,6 +19,13 @@ public sealed class MultiAppRunOptions
     /// <summary>Replaces an app's <c>command</c> (for example, a built assembly instead of <c>dotnet run</c>). Null: the file's.</summary>
     public Func<RunFileApp, IReadOnlyList<string>>? Command { get; set; }
 
+    /// <summary>
+    /// The app API token every sidecar sends to its app in <c>dapr-api-token</c>, and that every app is given as
+    /// <c>APP_API_TOKEN</c>. Default: this process's <c>APP_API_TOKEN</c>, as under <c>dapr run -f</c> daprd inherits the
+    /// CLI's environment (the run file's <c>env</c> goes to the app only; dapr/cli pkg/standalone/run.go, GetAppCommand).
+    /// </summary>
+    public string? AppApiToken { get; set; } = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } token ? token : null;
+
     /// <summary>Delivery retries and concurrency of the emulated sidecars; their logging is set by the run.</summary>
     public DaprEmulatorOptions Emulator { get; set; } = new();
 }

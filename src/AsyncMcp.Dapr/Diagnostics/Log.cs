@@ -85,6 +85,9 @@ internal static partial class Log
     [LoggerMessage(1021, LogLevel.Warning, "Sent no error reply to message {MessageId} of session {SessionId}: replies to {ReplyTo} are not allowed. {Reason}")]
     public static partial void ErrorReplyRefused(ILogger logger, string messageId, string? sessionId, string replyTo, string reason);
 
+    [LoggerMessage(1090, LogLevel.Warning, "Refused {Method} {Path}: the dapr-api-token header does not carry the app API token (APP_API_TOKEN), so the call is not from this app's Dapr sidecar.")]
+    public static partial void AppTokenRefused(ILogger logger, string method, string? path);
+
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);
 }

@@ -14,7 +14,9 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>
 /// Maps the Dapr subscription endpoints of MCP servers and clients. Each method fails at once, saying which
 /// registration is missing, when the matching <c>With…()</c>/<c>Add…()</c> was not called, and returns a convention
-/// builder that covers every endpoint it mapped.
+/// builder that covers every endpoint it mapped. Every route the sidecar calls requires the app API token when
+/// <c>APP_API_TOKEN</c> is set (<see cref="DaprAppTokenEndpointConventionBuilderExtensions.RequireDaprAppToken"/>); the
+/// webhook receiver does not: its callers are HTTP output bindings, which send no app token, and it checks signatures.
 /// </summary>
 public static class DaprPubSubEndpointRouteBuilderExtensions
 {
@@ -52,7 +54,7 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
             mapped.Add(endpoints.MapActorsHandlers());
         }
 
-        return new McpDaprEndpointConventionBuilder(mapped);
+        return new McpDaprEndpointConventionBuilder(mapped).RequireDaprAppToken();
     }
 
     /// <summary>
@@ -68,7 +70,7 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         _ = Required<ActorSessionHost>(endpoints, nameof(MapMcpActorSessions), "builder.Services.AddMcpServer().WithDaprPubSubTransport().WithActorSessions()");
         return endpoints.ServiceProvider.GetRequiredService<McpDaprEndpointState>().TryMarkActorsMapped()
-            ? new McpDaprEndpointConventionBuilder([endpoints.MapActorsHandlers()])
+            ? new McpDaprEndpointConventionBuilder([endpoints.MapActorsHandlers()]).RequireDaprAppToken()
             : new McpDaprEndpointConventionBuilder([]);
     }
 
@@ -95,7 +97,7 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
             builder.WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = deadLetterTopic, EnableRawPayload = true });
         }
 
-        return builder;
+        return builder.RequireDaprAppToken();
     }
 
     /// <summary>
@@ -116,7 +118,7 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
             builder.WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = options.EffectiveReplyTopic });
         }
 
-        return builder;
+        return builder.RequireDaprAppToken();
     }
 
     /// <summary>

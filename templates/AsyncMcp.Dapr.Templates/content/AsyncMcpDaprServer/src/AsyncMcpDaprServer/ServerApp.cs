@@ -46,7 +46,7 @@ public static class ServerApp
         AddTelemetry(builder);
 
         var app = builder.Build();
-        app.MapSubscribeHandler();         // GET /dapr/subscribe: the topics the sidecar delivers to this app
+        app.MapSubscribeHandler().RequireDaprAppToken(); // GET /dapr/subscribe; with APP_API_TOKEN set, only for the sidecar
         app.MapMcpPubSub();                // POST /mcp/pubsub/requests: MCP requests from the topic
         app.MapMcpDeadLetters();           // POST /mcp/pubsub/deadletters: counts and logs what could never be processed
         app.MapMcp("/mcp");                // Streamable HTTP (Host checked against AllowedHosts in appsettings.json)
