@@ -25,6 +25,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
+    /// <summary>Every request of any method, with its headers (body not read).</summary>
+    public ConcurrentQueue<ReceivedRequest> Calls { get; } = new();
+
     public Func<ReceivedRequest, HttpResponse, Task> Handler { get; set; } = (_, r) => { r.StatusCode = 200; return Task.CompletedTask; };
 
     public static async Task<TestApp> StartAsync(string subscribeJson)
@@ -32,6 +35,12 @@ public sealed class TestApp : IAsyncDisposable
         var builder = LoopbackApp.CreateBuilder();
         var app = builder.Build();
         TestApp? self = null;
+        app.Use((context, next) =>
+        {
+            self?.Calls.Enqueue(new ReceivedRequest($"{context.Request.Method} {context.Request.Path}", string.Empty,
+                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            return next(context);
+        });
         app.MapGet("/dapr/subscribe", () => Results.Text(subscribeJson, "application/json"));
         app.MapPost("/{**path}", async (HttpContext context) =>
         {
