@@ -13,7 +13,8 @@ public static class DaprEmulatorAppExtensions
     /// <summary>
     /// Starts a sidecar for <paramref name="appId"/>, builds and starts the app with the sidecar's endpoints in its
     /// configuration (<c>DAPR_GRPC_ENDPOINT</c>, <c>DAPR_HTTP_ENDPOINT</c>, which the Dapr .NET SDK reads), then attaches
-    /// the sidecar to the app, which reads its subscriptions and actor types and starts delivering.
+    /// the sidecar to the app, which reads its subscriptions and actor types and starts delivering. An
+    /// <c>APP_API_TOKEN</c> among <paramref name="settings"/> is the app API token the sidecar sends to the app.
     /// </summary>
     /// <param name="emulator">The emulated cluster.</param>
     /// <param name="appId">The Dapr app-id.</param>
@@ -56,7 +57,9 @@ public static class DaprEmulatorAppExtensions
             });
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            await sidecar.AttachAppAsync(address, cancellationToken).ConfigureAwait(false);
+            // dapr run gives daprd and the app one environment: an APP_API_TOKEN among the settings goes to both.
+            configuration.TryGetValue("APP_API_TOKEN", out var appApiToken);
+            await sidecar.AttachAppAsync(address, appApiToken, cancellationToken).ConfigureAwait(false);
             return new EmulatedApp(appId, app, sidecar, address);
         }
         catch
