@@ -23,6 +23,7 @@ public static class ClientApp
 
         builder.Services.AddSingleton(sp => new ClientDemo(sp.GetRequiredService<PubSubClientTransport>(), Console.Out));
         builder.AddAppHealthChecks();
+        builder.AddAppShutdown();
         builder.AddAppTelemetry();
 
         var app = builder.Build();

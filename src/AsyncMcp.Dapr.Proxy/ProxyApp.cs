@@ -43,6 +43,7 @@ public static class ProxyApp
         }
 
         builder.AddAppHealthChecks();
+        builder.AddAppShutdown();
         builder.AddAppTelemetry();
 
         var app = builder.Build();

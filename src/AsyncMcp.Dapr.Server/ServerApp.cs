@@ -50,6 +50,7 @@ public static class ServerApp
         }
 
         builder.AddAppHealthChecks();
+        builder.AddAppShutdown();
         builder.AddAppTelemetry();
 
         var app = builder.Build();

@@ -55,6 +55,21 @@ internal sealed class PendingReplyTracker : IAsyncDisposable
             : null;
     }
 
+    /// <summary>Requests awaiting an answer.</summary>
+    public int Count => _pending.Count;
+
+    /// <summary>Ends every request awaiting an answer with the error given.</summary>
+    public async Task FailAllAsync(int code, string message)
+    {
+        foreach (var (id, request) in _pending)
+        {
+            if (_pending.TryRemove(id, out _))
+            {
+                await _fail(new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message } }, request.MessageId);
+            }
+        }
+    }
+
     public ValueTask DisposeAsync() => _timer?.DisposeAsync() ?? default;
 
     /// <summary>Ends every request that has heard nothing for longer than the timeout (the timer calls it).</summary>

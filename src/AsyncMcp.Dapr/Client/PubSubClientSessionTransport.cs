@@ -72,12 +72,25 @@ internal sealed class PubSubClientSessionTransport : TransportBase
 
         if (message is JsonRpcRequest request)
         {
+            if (_router.IsDraining)
+            {
+                // Answers to the server's own requests and notifications still go out: they help the work in flight finish.
+                throw new InvalidOperationException(
+                    $"The app is shutting down and sends no new requests ('{request.Method}' was not sent; error {McpWireErrorCodes.ShuttingDown}).");
+            }
+
             _pending.Sent(request, messageId);
         }
 
         await _publisher.PublishAsync(_pubSubName, _serverTopic, bytes, cancellationToken);
         Log.Published(_logger, Telemetry.MethodOf(message), messageId, SessionId, _serverTopic);
     }
+
+    /// <summary>Requests sent on this connection and not answered yet.</summary>
+    public int PendingRequests => _pending.Count;
+
+    /// <summary>Ends every request still awaiting its answer with <see cref="McpWireErrorCodes.ShuttingDown"/>.</summary>
+    public Task AbandonPendingAsync(string reason) => _pending.FailAllAsync(McpWireErrorCodes.ShuttingDown, reason);
 
     /// <summary>Takes one message from the server.</summary>
     public Task ReceiveAsync(McpEnvelope envelope, CancellationToken cancellationToken)
@@ -99,7 +112,11 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     // Ends a request the server went silent on, logged with the id of the request's event.
     private async Task FailPendingAsync(JsonRpcError error, string? messageId)
     {
-        Log.ReplyTimedOut(_logger, messageId, SessionId, error.Id.ToString(), _pending.Timeout);
+        if (error.Error.Code == McpWireErrorCodes.ReplyTimedOut)
+        {
+            Log.ReplyTimedOut(_logger, messageId, SessionId, error.Id.ToString(), _pending.Timeout);
+        }
+
         using var scope = messageId is null ? null : Log.BeginMessageScope(_logger, messageId, SessionId);
         await WriteMessageAsync(error);
     }

@@ -44,6 +44,9 @@ internal static class DropReasons
     /// <summary>A webhook delivery received before (a replay).</summary>
     public const string WebhookReplay = "webhook_replay";
 
+    /// <summary>A new request that came while the app was shutting down, answered with an error.</summary>
+    public const string ShuttingDown = "shutting_down";
+
     /// <summary>The reason for a decoding error.</summary>
     public static string Of(WireError error) => error switch
     {

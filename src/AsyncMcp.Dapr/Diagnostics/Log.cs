@@ -88,6 +88,15 @@ internal static partial class Log
     [LoggerMessage(1090, LogLevel.Warning, "Refused {Method} {Path}: the dapr-api-token header does not carry the app API token (APP_API_TOKEN), so the call is not from this app's Dapr sidecar.")]
     public static partial void AppTokenRefused(ILogger logger, string method, string? path);
 
+    [LoggerMessage(1091, LogLevel.Information, "Stopping: no new requests are taken; waiting up to {DrainPeriod} for {InFlight} request(s) in flight.")]
+    public static partial void Draining(ILogger logger, int inFlight, TimeSpan drainPeriod);
+
+    [LoggerMessage(1092, LogLevel.Information, "Stopping: every request in flight finished after {Elapsed}.")]
+    public static partial void Drained(ILogger logger, TimeSpan elapsed);
+
+    [LoggerMessage(1093, LogLevel.Warning, "Stopping: {InFlight} request(s) did not finish within the drain period of {DrainPeriod}; they are answered with an error.")]
+    public static partial void DrainAbandoned(ILogger logger, int inFlight, TimeSpan drainPeriod);
+
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);
 }

@@ -41,6 +41,7 @@ public static class DaprPubSubClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddMcpDaprCore<DaprPubSubClientOptions, DaprPubSubClientOptionsValidator>(configure, configSectionPath);
         services.TryAddSingleton<ReplyRouter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDrainable, ClientConnectionsDrain>());
         services.TryAddSingleton<PubSubReplyEndpoint>();
         services.TryAddSingleton(sp => new PubSubClientTransport(
             sp.GetRequiredService<McpEventPublisher>(),

@@ -48,6 +48,7 @@ public static class DaprPubSubMcpServerBuilderExtensions
         services.TryAddSingleton<SessionRefusals>();
         services.TryAddSingleton<InMemorySessionCap>();
         services.TryAddSingleton<InMemorySessionHost>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDrainable, InMemorySessionsDrain>());
         services.TryAddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<InMemorySessionHost>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionHostService>());
         services.TryAddSingleton<PubSubRequestEndpoint>();

@@ -1,6 +1,7 @@
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AsyncMcp.Dapr.Hosting;
@@ -36,6 +37,17 @@ internal static class DaprServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
+
+        // One drain per app, whatever mix of server and client it is (see McpDrain).
+        services.AddOptions<McpShutdownOptions>().BindConfiguration(McpShutdownOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpShutdownOptions>, McpShutdownOptionsValidator>());
+        if (!services.Any(d => d.ServiceType == typeof(McpDrain)))
+        {
+            services.AddSingleton<DrainState>();
+            services.AddSingleton<McpDrain>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<McpDrain>());
+        }
+
         return services;
     }
 }

@@ -32,4 +32,11 @@ public static class McpWireErrorCodes
 
     /// <summary>The server replica that ran the request stopped before it answered; the request was not re-run.</summary>
     public const int RequestInterrupted = -32015;
+
+    /// <summary>
+    /// The app is shutting down: it took no new request, or a request in flight did not finish within its drain period
+    /// (<c>Mcp:Shutdown:DrainPeriod</c>). Sending the request again, to another replica or after the restart, is safe for
+    /// a new request; a tool call that was under way may have had effects.
+    /// </summary>
+    public const int ShuttingDown = -32016;
 }

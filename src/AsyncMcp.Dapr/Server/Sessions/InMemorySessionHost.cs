@@ -31,6 +31,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DeduplicationWindow _seen;
     private readonly Lock _laneLock = new();
+    private readonly DrainState _drain;
 
     public InMemorySessionHost(
         IOptions<DaprPubSubServerOptions> options,
@@ -38,6 +39,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         SessionOutboxFactory outboxes,
         SessionRefusals refusals,
         InMemorySessionCap cap,
+        DrainState drain,
         TimeProvider time,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
@@ -47,6 +49,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         _outboxes = outboxes;
         _refusals = refusals;
         _cap = cap;
+        _drain = drain;
         _time = time;
         _loggerFactory = loggerFactory;
         _services = services;
@@ -55,6 +58,18 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     }
 
     public int OpenSessions => _sessions.Count;
+
+    /// <summary>Requests taken by the sessions and lanes of this process and not answered yet.</summary>
+    public int PendingRequests => _sessions.Values.Concat(_lanes.Values).Sum(session => session.Transport.PendingRequests);
+
+    /// <summary>Answers every request still unanswered in every session and lane with an error (the drain ran out).</summary>
+    public async Task AbandonPendingAsync(string reason)
+    {
+        foreach (var session in _sessions.Values.Concat(_lanes.Values))
+        {
+            await session.Transport.AbandonPendingAsync(reason);
+        }
+    }
 
     public async Task<DeliveryStatus> DispatchAsync(McpEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -67,6 +82,13 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
 
         try
         {
+            if (_drain.IsDraining && envelope.Message is JsonRpcRequest)
+            {
+                // Stopping: the requests in flight may finish, a new one is answered at once rather than cut off later.
+                await _refusals.ShuttingDownAsync(_logger, envelope, cancellationToken);
+                return DeliveryStatus.Success;
+            }
+
             if (await ResolveAsync(envelope, cancellationToken) is not { } session)
             {
                 return DeliveryStatus.Success;

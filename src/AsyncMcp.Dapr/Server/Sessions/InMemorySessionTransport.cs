@@ -14,8 +14,8 @@ internal sealed class InMemorySessionTransport : TransportBase
 {
     private readonly SessionOutbox _outbox;
     private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RequestId, byte> _pending = new();
     private long _lastActivityTicks;
-    private int _pendingRequests;
 
     public InMemorySessionTransport(SessionOutboxFactory outboxes, string? sessionId, Wire.McpEnvelope opener, TimeProvider time, ILoggerFactory loggerFactory)
         : base($"dapr-{opener.ReplyTo!.Scheme}", loggerFactory)
@@ -31,15 +31,15 @@ internal sealed class InMemorySessionTransport : TransportBase
     public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
 
     /// <summary>Requests from the client that have not been answered yet.</summary>
-    public int PendingRequests => Volatile.Read(ref _pendingRequests);
+    public int PendingRequests => _pending.Count;
 
     /// <summary>Hands an incoming message to the session's <c>McpServer</c>.</summary>
     public async Task DeliverAsync(JsonRpcMessage message, CancellationToken cancellationToken)
     {
         Touch();
-        if (message is JsonRpcRequest)
+        if (message is JsonRpcRequest request)
         {
-            Interlocked.Increment(ref _pendingRequests);
+            _pending.TryAdd(request.Id, 0);
         }
 
         // Handlers run in the context of the delivery, so that their spans and replies join the message's trace.
@@ -53,9 +53,26 @@ internal sealed class InMemorySessionTransport : TransportBase
     {
         Touch();
         await _outbox.SendAsync(message, cancellationToken);
-        if (message is JsonRpcResponse or JsonRpcError)
+        if (message is JsonRpcMessageWithId { Id: var id } and (JsonRpcResponse or JsonRpcError))
         {
-            Interlocked.Decrement(ref _pendingRequests);
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Answers every request still unanswered with <see cref="Wire.McpWireErrorCodes.ShuttingDown"/>.</summary>
+    public async Task AbandonPendingAsync(string reason)
+    {
+        foreach (var id in _pending.Keys)
+        {
+            try
+            {
+                await SendMessageAsync(new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = Wire.McpWireErrorCodes.ShuttingDown, Message = reason } });
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The reply route failed for good: the session ends with it; nothing more can reach the client.
+                _pending.TryRemove(id, out _);
+            }
         }
     }
 

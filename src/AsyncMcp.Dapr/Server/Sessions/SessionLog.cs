@@ -29,6 +29,9 @@ internal static partial class SessionLog
     [LoggerMessage(2007, LogLevel.Error, "The server of session {SessionId} ({SessionKey}) stopped with an error.")]
     public static partial void SessionFailed(ILogger logger, Exception exception, string? sessionId, string sessionKey);
 
+    [LoggerMessage(2090, LogLevel.Warning, "Refused request message {MessageId} of app {AppId}: the server is shutting down.")]
+    public static partial void RefusedWhileStopping(ILogger logger, string messageId, string appId);
+
     [LoggerMessage(2008, LogLevel.Warning, "Looking for idle sessions failed; the next sweep tries again.")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
 }

@@ -50,6 +50,15 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
             $"The server has reached its limit of {cap} sessionless client connections. Try again later.", cancellationToken);
     }
 
+    /// <summary>A new request that arrives while the server drains on its way down (-32016).</summary>
+    public Task ShuttingDownAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
+    {
+        SessionLog.RefusedWhileStopping(logger, envelope.Id, envelope.Source);
+        Telemetry.Dropped(DropReasons.ShuttingDown, envelope.Topic);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.ShuttingDown,
+            "The server is shutting down and takes no new requests. Send the request again: another replica, or this one once restarted, will take it.", cancellationToken);
+    }
+
     /// <summary>An <c>initialize</c> beyond the cap on open sessions (-32012).</summary>
     public Task CapReachedAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
     {

@@ -1,0 +1,11 @@
+namespace AsyncMcp.Dapr.Hosting;
+
+/// <summary>A part of the app that holds requests in flight, which <see cref="McpDrain"/> waits for on shutdown.</summary>
+internal interface IDrainable
+{
+    /// <summary>Requests this part has taken and not answered (or, on a client, sent and not heard back on).</summary>
+    int InFlight { get; }
+
+    /// <summary>Answers every request still in flight with <see cref="Wire.McpWireErrorCodes.ShuttingDown"/>.</summary>
+    Task AbandonAsync(string reason);
+}
