@@ -33,8 +33,15 @@ internal sealed class ServerAndProxyRun : IAsyncDisposable
 
     public AppReplica Proxy => Run.Replica("proxy");
 
-    public static async Task<ServerAndProxyRun> StartAsync(int serverReplicas, CancellationToken cancellationToken)
+    public AppReplica Server => Run.Replica("server");
+
+    /// <param name="serverReplicas">Server processes.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="actorSessions">Sessions as actors (true) or in the server's memory.</param>
+    /// <param name="drainPeriod">Every app's <c>Mcp:Shutdown:DrainPeriod</c>; the default when null.</param>
+    public static async Task<ServerAndProxyRun> StartAsync(int serverReplicas, CancellationToken cancellationToken, bool actorSessions = true, TimeSpan? drainPeriod = null)
     {
+        var drain = (drainPeriod ?? new AsyncMcp.Dapr.Hosting.McpShutdownOptions().DrainPeriod).ToString("c", CultureInfo.InvariantCulture);
         var folder = Directory.CreateTempSubdirectory("runfile-faults-").FullName;
         var (serverPort, proxyPort) = (AppProcessTests.FreePort(), AppProcessTests.FreePort());
         var path = Path.Combine(folder, "dapr.yaml");
@@ -53,13 +60,16 @@ internal sealed class ServerAndProxyRun : IAsyncDisposable
               appHealthProbeInterval: 1
               command: ["dotnet", "{Repository.BuiltAssembly("AsyncMcp.Dapr.Server")}", "--urls", "http://127.0.0.1:{serverPort}"]
               env:
-                Mcp__Sessions__Actors: "true"
+                Mcp__Sessions__Actors: "{(actorSessions ? "true" : "false")}"
+                Mcp__Shutdown__DrainPeriod: "{drain}"
                 Mcp__Sessions__InFlightCheckInterval: "00:00:00.200"
                 Logging__LogLevel__Default: Information
             - appID: proxy
               appDirPath: "{Repository.PathOf("src/AsyncMcp.Dapr.Proxy")}"
               appPort: {proxyPort}
               command: ["dotnet", "{Repository.BuiltAssembly("AsyncMcp.Dapr.Proxy")}", "--urls", "http://127.0.0.1:{proxyPort}"]
+              env:
+                Mcp__Shutdown__DrainPeriod: "{drain}"
             """, cancellationToken);
         var output = new RecordedOutput();
         var options = new MultiAppRunOptions { Output = output };

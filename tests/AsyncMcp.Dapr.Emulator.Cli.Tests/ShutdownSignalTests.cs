@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace AsyncMcp.Dapr.Emulator.Cli.Tests;
+
+/// <summary>
+/// SIGTERM and SIGINT sent to a real app process of a run, with tool calls in flight through the proxy: every call is
+/// answered or ends with a clear JSON-RPC error (-32016) within the drain period, and the process exits within the
+/// drain period and 5 s more. The app's sidecar stays up until its process has exited, as daprd keeps its API and
+/// its deliveries up for the app during its graceful shutdown (dapr/dapr pkg/runtime/runtime.go, the
+/// gracefulShutdownDuration and blockShutdownDuration waits; dapr/cli cmd/run_unix.go signals the app and waits), so
+/// that the answers of the calls in flight still arrive while the app drains.
+/// </summary>
+public sealed class ShutdownSignalTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task The_proxy_signalled_with_calls_in_flight_lets_them_finish_within_the_drain_period_and_exits(string signal)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM and SIGINT are POSIX signals.");
+        var drain = TimeSpan.FromSeconds(4);
+        await using var run = await ServerAndProxyRun.StartAsync(serverReplicas: 1, Ct, actorSessions: false, drainPeriod: drain);
+        await using var client = await run.ConnectAsync(Ct);
+
+        // Five calls of about 1.5 s each, all in flight when the signal comes.
+        var calls = Enumerable.Range(0, 5).Select(_ => TimedAsync(client, steps: 3, stepMilliseconds: 500)).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        var signalled = Stopwatch.StartNew();
+        Signal(run.Proxy.ProcessId!.Value, signal);
+
+        var outcomes = await Task.WhenAll(calls);
+        await run.Proxy.Exited.WaitAsync(drain + TimeSpan.FromSeconds(30), Ct);
+        var exitedAfter = signalled.Elapsed;
+        Report(outcomes, exitedAfter);
+
+        Assert.All(outcomes, o => Assert.Equal("done", o.Result));
+        Assert.All(outcomes, o => Assert.True(o.EndedAfterSignal(signalled) <= drain, $"a call ended {o.Ended} after it started"));
+        Assert.True(exitedAfter <= drain + TimeSpan.FromSeconds(5), $"the proxy exited {exitedAfter} after SIG{signal}");
+        Assert.Equal(0, run.Proxy.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Calls_longer_than_the_drain_period_end_with_a_shutting_down_error_and_the_proxy_exits(string signal)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM and SIGINT are POSIX signals.");
+        var drain = TimeSpan.FromSeconds(1);
+        await using var run = await ServerAndProxyRun.StartAsync(serverReplicas: 1, Ct, actorSessions: false, drainPeriod: drain);
+        await using var client = await run.ConnectAsync(Ct);
+
+        // Calls of 20 s: none can finish within the drain period.
+        var calls = Enumerable.Range(0, 3).Select(_ => TimedAsync(client, steps: 20, stepMilliseconds: 1000)).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        var signalled = Stopwatch.StartNew();
+        Signal(run.Proxy.ProcessId!.Value, signal);
+
+        var outcomes = await Task.WhenAll(calls);
+        await run.Proxy.Exited.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var exitedAfter = signalled.Elapsed;
+        Report(outcomes, exitedAfter);
+
+        Assert.All(outcomes, o => Assert.Equal(-32016, o.ErrorCode));
+        Assert.All(outcomes, o => Assert.Contains("shutting down", o.Result, StringComparison.Ordinal));
+        Assert.All(outcomes, o => Assert.True(o.EndedAfterSignal(signalled) <= drain + TimeSpan.FromSeconds(2), $"a call ended {o.Ended} after it started"));
+        Assert.True(exitedAfter <= drain + TimeSpan.FromSeconds(5), $"the proxy exited {exitedAfter} after SIG{signal}");
+    }
+
+    [Fact]
+    public async Task The_server_sigtermed_with_calls_in_flight_answers_them_and_refuses_new_ones_with_a_clear_error()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM is a POSIX signal.");
+        var drain = TimeSpan.FromSeconds(4);
+        await using var run = await ServerAndProxyRun.StartAsync(serverReplicas: 1, Ct, actorSessions: false, drainPeriod: drain);
+        await using var client = await run.ConnectAsync(Ct);
+
+        var calls = Enumerable.Range(0, 5).Select(_ => TimedAsync(client, steps: 3, stepMilliseconds: 500)).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        var signalled = Stopwatch.StartNew();
+        Signal(run.Server.ProcessId!.Value, "TERM");
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        var late = await TimedAsync(client, steps: 1, stepMilliseconds: 10);
+
+        var outcomes = await Task.WhenAll(calls);
+        await run.Server.Exited.WaitAsync(drain + TimeSpan.FromSeconds(30), Ct);
+        var exitedAfter = signalled.Elapsed;
+        Report([.. outcomes, late], exitedAfter);
+
+        Assert.All(outcomes, o => Assert.Equal("done", o.Result));
+        Assert.Equal(-32016, late.ErrorCode);
+        Assert.True(exitedAfter <= drain + TimeSpan.FromSeconds(5), $"the server exited {exitedAfter} after SIGTERM");
+        Assert.Equal(0, run.Server.ExitCode);
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task<CallOutcome> TimedAsync(McpClient client, int steps, int stepMilliseconds)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(ServerAndProxyRun.CallDeadline);
+        try
+        {
+            var result = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = steps, ["stepMilliseconds"] = stepMilliseconds },
+                cancellationToken: deadline.Token);
+            var text = string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text));
+            return new CallOutcome(started, Stopwatch.GetElapsedTime(started), text.Contains("done", StringComparison.OrdinalIgnoreCase) ? "done" : text, null);
+        }
+        catch (McpProtocolException e)
+        {
+            return new CallOutcome(started, Stopwatch.GetElapsedTime(started), e.Message, (int)e.ErrorCode);
+        }
+    }
+
+    private static void Report(IEnumerable<CallOutcome> outcomes, TimeSpan exitedAfter) =>
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"exited {exitedAfter.TotalSeconds:0.00} s after the signal; calls: " +
+            string.Join("; ", outcomes.Select(o => $"{o.Ended.TotalSeconds:0.00} s {o.ErrorCode} {o.Result}")));
+
+    private sealed record CallOutcome(long StartedAt, TimeSpan Ended, string Result, int? ErrorCode)
+    {
+        // How long after the signal the call ended.
+        public TimeSpan EndedAfterSignal(Stopwatch signalled) => Ended - (Stopwatch.GetElapsedTime(StartedAt) - signalled.Elapsed);
+    }
+}
