@@ -79,6 +79,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
                     $"The app is shutting down and sends no new requests ('{request.Method}' was not sent; error {McpWireErrorCodes.ShuttingDown}).");
             }
 
+            await _router.WaitUntilSubscribedAsync(cancellationToken);
             _pending.Sent(request, messageId);
         }
 

@@ -2,15 +2,20 @@ using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
+using Dapr.Client;
 using Microsoft.Extensions.Logging;
 
 namespace AsyncMcp.Dapr.Client;
 
 /// <summary>Routes each reply delivered on this process's reply topic to the client connection it belongs to.</summary>
-internal sealed class ReplyRouter(DrainState drain, ILogger<ReplyRouter> logger)
+internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, ILogger<ReplyRouter> logger)
 {
     private readonly ConcurrentDictionary<string, PubSubClientSessionTransport> _connections = new(StringComparer.Ordinal);
     private readonly DeduplicationWindow _seen = new(10_000);
+    private volatile bool _subscribed;
+
+    /// <summary>The longest a first request waits for the sidecar to finish attaching to the app.</summary>
+    internal static readonly TimeSpan SubscriptionWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Whether the app is stopping: its connections send no new requests.</summary>
     public bool IsDraining => drain.IsDraining;
@@ -24,6 +29,41 @@ internal sealed class ReplyRouter(DrainState drain, ILogger<ReplyRouter> logger)
         foreach (var connection in _connections.Values)
         {
             await connection.AbandonPendingAsync(reason);
+        }
+    }
+
+    /// <summary>
+    /// Waits, before the app's first request, until its sidecar has read the app's subscriptions and delivers replies:
+    /// daprd's <c>/v1.0/healthz</c> answers 204 only then (dapr/dapr pkg/api/http/http.go), while its outbound health
+    /// answers as soon as its APIs are up. A request sent in that gap would have its answer published to a reply topic
+    /// nobody delivers yet. A sidecar that does not answer at all is not waited for: the publish then fails at once.
+    /// </summary>
+    public async Task WaitUntilSubscribedAsync(CancellationToken cancellationToken)
+    {
+        if (_subscribed)
+        {
+            return;
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(SubscriptionWait);
+        try
+        {
+            while (!await dapr.CheckHealthAsync(limit.Token).ConfigureAwait(false))
+            {
+                if (!await dapr.CheckOutboundHealthAsync(limit.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token).ConfigureAwait(false);
+            }
+
+            _subscribed = true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.SidecarNotSubscribed(logger, SubscriptionWait);
         }
     }
 

@@ -97,6 +97,9 @@ internal static partial class Log
     [LoggerMessage(1093, LogLevel.Warning, "Stopping: {InFlight} request(s) did not finish within the drain period of {DrainPeriod}; they are answered with an error.")]
     public static partial void DrainAbandoned(ILogger logger, int inFlight, TimeSpan drainPeriod);
 
+    [LoggerMessage(1094, LogLevel.Warning, "The Dapr sidecar answers but has not attached to the app (read its subscriptions) after {Wait}: sending anyway; replies may be lost until it has.")]
+    public static partial void SidecarNotSubscribed(ILogger logger, TimeSpan wait);
+
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);
 }
