@@ -32,6 +32,12 @@ internal static class AppCommandLine
             await Console.Error.WriteLineAsync($"error: {e.Message}{Environment.NewLine}Run with --help for the usage.");
             return 2;
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message} Another process listens there: give this app another port with " +
+                "--urls http://localhost:<port>; under dapr run or the demo, change the app's appPort and its --urls together in dapr.yaml.");
+            return 1;
+        }
         catch (OptionsValidationException e)
         {
             await Console.Error.WriteLineAsync($"error: {string.Join(Environment.NewLine + "error: ", e.Failures)}");

@@ -15,7 +15,9 @@ public static class MultiAppRunCommand
           -f, --run-file   a Dapr multi-app run file (dapr.yaml), or a folder holding one
           --replicas       start n instances of an app (one consumer group, one actor placement)
           --exit-with      stop everything when this app's process ends, with its exit code
-        Ctrl+C or SIGTERM stops the apps first, then their sidecars.
+          -h, --help       this text
+        Ctrl+C or SIGTERM stops the apps first (SIGTERM, SIGKILL after 5 s), then their sidecars.
+        APP_API_TOKEN in this process's environment is the app API token every sidecar sends (dapr-api-token) and every app gets.
         """;
 
     /// <summary>Runs the command until <paramref name="stop"/> fires (Ctrl+C, SIGTERM) or the <c>--exit-with</c> app ends.</summary>
@@ -28,6 +30,12 @@ public static class MultiAppRunCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
+        if (args.Any(arg => arg is "-h" or "--help" or "-?"))
+        {
+            await output.WriteLineAsync("dapr-emulator: Dapr multi-app run files (dapr.yaml) over the Dapr sidecar emulator, each app its own process." + Environment.NewLine + Usage).ConfigureAwait(false);
+            return 0;
+        }
+
         if (!TryParse(args, out var path, out var replicas, out var exitWith, out var error))
         {
             await output.WriteLineAsync(error + Environment.NewLine + Usage).ConfigureAwait(false);
