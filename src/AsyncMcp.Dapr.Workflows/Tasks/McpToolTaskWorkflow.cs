@@ -4,7 +4,7 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 
 /// <summary>
 /// One MCP task: runs the tool in an activity and waits, at the same time, for a cancellation and for status reports
-/// from the tool (input required, working again, run started). The outcome is the workflow output; status changes go to
+/// from the tool (input required, working again). The outcome is the workflow output; status changes go to
 /// the client through the notify activity.
 /// </summary>
 internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
@@ -15,7 +15,7 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
 
     public override async Task<TaskOutcome> RunAsync(WorkflowContext context, TaskInput input)
     {
-        var progress = new TaskProgress(McpTaskStatus.Working, null, context.CurrentUtcDateTime, 0);
+        var progress = new TaskProgress(McpTaskStatus.Working, null, context.CurrentUtcDateTime);
         context.SetCustomStatus(progress);
         var run = context.CallActivityAsync<TaskOutcome>(RunToolActivity.Name, input);
         var cancel = context.WaitForExternalEventAsync<string>(CancelEvent);
@@ -26,14 +26,8 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
             if (first == status)
             {
                 var report = await status;
-                var changed = report.Status is { } next && next != progress.Status;
-                progress = progress with
-                {
-                    Status = report.Status ?? progress.Status,
-                    StatusMessage = report.Status is null ? progress.StatusMessage : report.StatusMessage,
-                    LastUpdatedAt = context.CurrentUtcDateTime,
-                    RunsStarted = progress.RunsStarted + (report.RunStarted ? 1 : 0),
-                };
+                var changed = report.Status != progress.Status;
+                progress = progress with { Status = report.Status, StatusMessage = report.StatusMessage, LastUpdatedAt = context.CurrentUtcDateTime };
                 context.SetCustomStatus(progress);
                 if (changed)
                 {

@@ -38,14 +38,12 @@ internal sealed record TaskInput(
 /// <param name="Status">working or input_required.</param>
 /// <param name="StatusMessage">What the task is doing or waiting for.</param>
 /// <param name="LastUpdatedAt">When the status last changed.</param>
-/// <param name="RunsStarted">How many times the tool has started; more than one means its replica stopped mid-run.</param>
-internal sealed record TaskProgress(string Status, string? StatusMessage, DateTimeOffset LastUpdatedAt, int RunsStarted);
+internal sealed record TaskProgress(string Status, string? StatusMessage, DateTimeOffset LastUpdatedAt);
 
 /// <summary>An event from the running tool to its workflow.</summary>
-/// <param name="Status">The new status, or <see langword="null"/> when only <paramref name="RunStarted"/> is reported.</param>
+/// <param name="Status">The new status.</param>
 /// <param name="StatusMessage">What the task is doing or waiting for.</param>
-/// <param name="RunStarted">The tool is about to start (again).</param>
-internal sealed record TaskStatusEvent(string? Status, string? StatusMessage, bool RunStarted);
+internal sealed record TaskStatusEvent(string Status, string? StatusMessage);
 
 /// <summary>How a task ended (the workflow output).</summary>
 /// <param name="Status">completed, failed or cancelled.</param>

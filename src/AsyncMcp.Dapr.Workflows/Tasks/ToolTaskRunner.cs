@@ -165,7 +165,7 @@ internal sealed class ToolTaskRunner(
         }
 
         var instanceId = TaskIds.InstanceOf(input.TaskId);
-        await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer '{request.Method}'.", false), cancellationToken);
+        await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer '{request.Method}'."), cancellationToken);
         try
         {
             var forwarded = new JsonRpcRequest { Method = request.Method, Params = Tag(request.Params, input.TaskId) };
@@ -178,7 +178,7 @@ internal sealed class ToolTaskRunner(
         }
         finally
         {
-            await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null, false), CancellationToken.None);
+            await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null), CancellationToken.None);
         }
     }
 

@@ -13,6 +13,7 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 internal sealed class WorkflowTaskStore(
     IDaprWorkflowClient client,
     TaskExecutions executions,
+    TaskRunLedger ledger,
     IOptions<DaprTasksOptions> options,
     TimeProvider time,
     ILogger<WorkflowTaskStore> logger)
@@ -194,6 +195,7 @@ internal sealed class WorkflowTaskStore(
 
             await client.PurgeInstanceAsync(instanceId, cancellationToken);
             Log.TaskPurged(logger, view.TaskId, reason);
+            await ledger.ForgetAsync(view.TaskId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
