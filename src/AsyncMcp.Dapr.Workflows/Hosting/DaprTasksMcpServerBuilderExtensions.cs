@@ -60,6 +60,7 @@ public static class DaprTasksMcpServerBuilderExtensions
         services.TryAddSingleton<TaskExecutions>();
         services.AddDaprClient();
         services.TryAddSingleton<TaskRunLedger>();
+        services.TryAddSingleton<TaskClientRoute>();
         services.TryAddSingleton<WorkflowTaskStore>();
         services.TryAddSingleton<ToolTaskRunner>();
         services.TryAddSingleton<TaskCallFilter>();

@@ -31,7 +31,7 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
                 context.SetCustomStatus(progress);
                 if (changed)
                 {
-                    await NotifyAsync(context, input, progress.Status, progress.StatusMessage);
+                    await NotifyAsync(context, new TaskNotice(input, progress.Status, progress.StatusMessage, context.CurrentUtcDateTime));
                 }
 
                 continue;
@@ -58,17 +58,17 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
             }
 
             context.SetCustomStatus(progress with { Status = outcome.Status, StatusMessage = outcome.StatusMessage, LastUpdatedAt = outcome.EndedAt });
-            await NotifyAsync(context, input, outcome.Status, outcome.StatusMessage);
+            await NotifyAsync(context, new TaskNotice(input, outcome.Status, outcome.StatusMessage, outcome.EndedAt, outcome.Result, outcome.Error));
             return outcome;
         }
     }
 
-    private static async Task NotifyAsync(WorkflowContext context, TaskInput input, string status, string? message)
+    private static async Task NotifyAsync(WorkflowContext context, TaskNotice notice)
     {
         // Best effort, like the notification itself: a failure to notify never fails the task.
         try
         {
-            await context.CallActivityAsync<bool>(NotifyTaskActivity.Name, new TaskNotice(input, status, message, context.CurrentUtcDateTime));
+            await context.CallActivityAsync<bool>(NotifyTaskActivity.Name, notice);
         }
         catch (WorkflowTaskFailedException)
         {

@@ -16,6 +16,10 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// <param name="CreatedAt">When the task was created.</param>
 /// <param name="TtlMs">How long the task is kept after <paramref name="CreatedAt"/>.</param>
 /// <param name="PollIntervalMs">The polling interval suggested to the client.</param>
+/// <param name="ReplyTo">The reply address of the creating request's session, so that any replica can notify its client.</param>
+/// <param name="SessionId">The session of the creating request, if any.</param>
+/// <param name="Connection">The client connection of the creating request.</param>
+/// <param name="CompletionWebhook">Where to announce the task's end by signed webhook, if the client asked.</param>
 internal sealed record TaskInput(
     string TaskId,
     string Owner,
@@ -27,7 +31,11 @@ internal sealed record TaskInput(
     bool Idempotent,
     DateTimeOffset CreatedAt,
     long TtlMs,
-    long PollIntervalMs)
+    long PollIntervalMs,
+    string? ReplyTo = null,
+    string? SessionId = null,
+    string? Connection = null,
+    string? CompletionWebhook = null)
 {
     public string ToolName => Params.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "";
 
@@ -58,4 +66,6 @@ internal sealed record TaskOutcome(string Status, string? StatusMessage, JsonEle
 /// <param name="Status">Its status now.</param>
 /// <param name="StatusMessage">Its status message now.</param>
 /// <param name="At">When the status changed.</param>
-internal sealed record TaskNotice(TaskInput Input, string Status, string? StatusMessage, DateTimeOffset At);
+/// <param name="Result">The tool's result, when the task ended with one.</param>
+/// <param name="Error">The JSON-RPC error, when the task ended with one.</param>
+internal sealed record TaskNotice(TaskInput Input, string Status, string? StatusMessage, DateTimeOffset At, JsonElement? Result = null, JsonElement? Error = null);

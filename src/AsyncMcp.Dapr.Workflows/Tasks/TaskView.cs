@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Workflows.Tasks;
 
@@ -46,6 +47,31 @@ internal sealed record TaskView(
         }
 
         return task;
+    }
+
+    /// <summary>
+    /// The notification a completion webhook carries: the generation's status notification, with the result or error
+    /// inline (as SEP-2663's detailed task has them), so that the client needs no further request.
+    /// </summary>
+    public JsonRpcNotification ToCompletionNotification()
+    {
+        var task = ToExtension(detailed: true);
+        if (Input.Generation == TaskGeneration.Experimental)
+        {
+            task.Remove("ttlMs");
+            task.Remove("pollIntervalMs");
+            task["ttl"] = Input.TtlMs;
+            task["pollInterval"] = Input.PollIntervalMs;
+            if (Status == McpTaskStatus.Failed && Result is { } toolError)
+            {
+                // A 2025-11-25 task with an isError result is failed, and its result is what the tool said.
+                task.Remove("error");
+                task["result"] = JsonNode.Parse(toolError.GetRawText());
+            }
+        }
+
+        var method = Input.Generation == TaskGeneration.Experimental ? TaskProtocol.StatusNotification : TaskProtocol.ExtensionNotification;
+        return new JsonRpcNotification { Method = method, Params = task };
     }
 
     private JsonObject Common()

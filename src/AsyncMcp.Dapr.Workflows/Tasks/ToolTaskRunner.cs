@@ -18,14 +18,13 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 internal sealed class ToolTaskRunner(
     IOptions<McpServerOptions> serverOptions,
     TaskExecutions executions,
+    TaskClientRoute route,
     IDaprWorkflowClient workflows,
     ILoggerFactory loggerFactory,
     IServiceProvider services)
 {
     /// <summary>Marks the <c>tools/call</c> of a task's run, so that the task filter lets it through to the tool.</summary>
     public const string RunItemKey = "asyncmcp.dapr.task-run";
-
-    private readonly ILogger _logger = loggerFactory.CreateLogger<ToolTaskRunner>();
 
     public async Task<TaskOutcome> RunAsync(TaskInput input, CancellationToken cancellationToken)
     {
@@ -130,14 +129,9 @@ internal sealed class ToolTaskRunner(
         switch (message)
         {
             case JsonRpcNotification notification:
-                if (client is null)
-                {
-                    return;
-                }
-
                 // A fresh message: the private server's one carries its transport's context.
                 var tagged = new JsonRpcNotification { Method = notification.Method, Params = Tag(notification.Params, input.TaskId) };
-                await Forward(() => client.SendMessageAsync(tagged, cancellationToken));
+                await route.NotifyAsync(input, tagged, cancellationToken);
                 return;
             case JsonRpcRequest request:
                 await transport.DeliverAsync(await AskClientAsync(input, client, request, cancellationToken), cancellationToken);
@@ -179,19 +173,6 @@ internal sealed class ToolTaskRunner(
         finally
         {
             await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null), CancellationToken.None);
-        }
-    }
-
-    private async Task Forward(Func<Task> send)
-    {
-        try
-        {
-            await send();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The client's session may have ended; notifications are best effort and the task goes on.
-            Log.ForwardFailed(_logger, ex.Message);
         }
     }
 

@@ -44,7 +44,24 @@ internal sealed class WorkflowTaskStore(
             return null;
         }
 
-        var state = await client.GetWorkflowStateAsync(TaskIds.InstanceOf(taskId), true, cancellationToken);
+        var instanceId = TaskIds.InstanceOf(taskId);
+        var state = await client.GetWorkflowStateAsync(instanceId, true, cancellationToken);
+        if (state is { Exists: true, IsWorkflowCompleted: false } && state.ReadCustomStatusAs<TaskProgress>() is { } progress &&
+            McpTaskStatus.IsTerminal(progress.Status))
+        {
+            // The workflow has its outcome and is telling the client (notification, webhook) before it records it: wait
+            // for the record, so that a client woken by that message reads the ended task, result included.
+            using var settling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            settling.CancelAfter(_options.CancelGracePeriod);
+            try
+            {
+                state = await client.WaitForWorkflowCompletionAsync(instanceId, true, settling.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
         return state is { Exists: true } ? ViewOf(state) : null;
     }
 

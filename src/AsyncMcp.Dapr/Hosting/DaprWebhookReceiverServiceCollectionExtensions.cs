@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Client.Webhooks;
 using AsyncMcp.Dapr.Hosting;
@@ -39,7 +40,10 @@ public static class DaprWebhookReceiverServiceCollectionExtensions
         services.AddMcpDaprCore<DaprWebhookReceiverOptions, DaprWebhookReceiverOptionsValidator>(configure, configSectionPath);
         services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<WebhookReceiverSecrets>();
+        services.TryAddSingleton<SignedWebhookReader>();
         services.TryAddSingleton<WebhookReplyEndpoint>();
+        services.TryAddSingleton<McpTaskWebhooks>();
+        services.TryAddSingleton<TaskWebhookEndpoint>();
         return services;
     }
 }

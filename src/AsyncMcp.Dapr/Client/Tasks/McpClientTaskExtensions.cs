@@ -25,6 +25,10 @@ public static class McpClientTaskExtensions
     /// <param name="arguments">The tool's arguments.</param>
     /// <param name="timeToLive">How long the server should keep the task (2025-11-25 only; the server may shorten it).</param>
     /// <param name="progressToken">A progress token; progress notifications about the task carry it for the task's life.</param>
+    /// <param name="completionWebhook">
+    /// Where the server should announce the task's end by signed webhook (a reply binding and path, as for webhook
+    /// replies), received with <c>MapMcpTaskWebhooks</c> and read from <see cref="McpTaskWebhooks"/>; none when null.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call (not the task).</param>
     /// <returns>The task the server created.</returns>
     public static async Task<McpTaskInfo> CallToolAsTaskAsync(
@@ -33,6 +37,7 @@ public static class McpClientTaskExtensions
         IReadOnlyDictionary<string, object?>? arguments = null,
         TimeSpan? timeToLive = null,
         ProgressToken? progressToken = null,
+        Wire.ReplyAddress? completionWebhook = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -45,6 +50,11 @@ public static class McpClientTaskExtensions
         if (progressToken is { } token)
         {
             Meta(parameters)["progressToken"] = JsonSerializer.SerializeToNode(token, McpJsonUtilities.DefaultOptions);
+        }
+
+        if (completionWebhook is not null)
+        {
+            Meta(parameters)[McpTaskWebhooks.MetaKey] = completionWebhook.ToString();
         }
 
         if (!IsExtension(client))
