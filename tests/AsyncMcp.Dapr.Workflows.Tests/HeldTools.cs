@@ -31,6 +31,9 @@ public sealed class HeldTools
         return done;
     }
 
+    [McpServerTool(Name = "big_result", ReadOnly = true, Idempotent = true), McpTask, Description("Returns a text of the given size.")]
+    public static string BigResult(int kibibytes) => new('x', kibibytes * 1024);
+
     private static async Task<string> HoldAsync(string key, CancellationToken cancellationToken)
     {
         var run = RunCounts.AddOrUpdate(key, 1, (_, runs) => runs + 1);

@@ -21,7 +21,10 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
     private static readonly TimeSpan[] WebhookRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 
     private readonly ReplyRoutes? _routes = services.GetService<ReplyRoutes>();
-    private readonly string? _appId = services.GetService<IOptions<DaprPubSubServerOptions>>()?.Value.AppId;
+    private readonly DaprPubSubServerOptions? _server = services.GetService<IOptions<DaprPubSubServerOptions>>()?.Value;
+    private readonly McpEnvelopeCodec? _codec = services.GetService<McpEnvelopeCodec>();
+
+    private string? AppId => _server?.AppId;
 
     /// <summary>
     /// The completion webhook a task-creating request asks for (<see cref="McpTaskWebhooks.MetaKey"/>), checked against
@@ -43,7 +46,7 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
                 McpErrorCode.InvalidParams);
         }
 
-        if (_routes is null || _appId is null)
+        if (_routes is null || AppId is null)
         {
             throw new McpProtocolException("This server sends no webhooks: it does not serve MCP over Dapr pub/sub.", McpErrorCode.InvalidParams);
         }
@@ -67,13 +70,13 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
                 return true;
             }
 
-            if (_routes is null || _appId is null || input.SessionId is null || !ReplyAddress.TryParse(input.ReplyTo, out var address))
+            if (_routes is null || AppId is null || input.SessionId is null || !ReplyAddress.TryParse(input.ReplyTo, out var address))
             {
                 return false;
             }
 
             // The session lives on another replica (or its owner restarted): its client still reads the same reply address.
-            await _routes.SendOnceAsync(address, McpEnvelope.Create(_appId, input.SessionId, input.Connection, notification), cancellationToken);
+            await _routes.SendOnceAsync(address, McpEnvelope.Create(AppId, input.SessionId, input.Connection, notification), cancellationToken);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -89,13 +92,25 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
     /// </summary>
     public async Task<bool> SendCompletionWebhookAsync(TaskView view, CancellationToken cancellationToken)
     {
-        if (!ReplyAddress.TryParse(view.Input.CompletionWebhook, out var address) || _routes is null || _appId is null)
+        if (!ReplyAddress.TryParse(view.Input.CompletionWebhook, out var address) || _routes is null || AppId is null)
         {
             return false;
         }
 
         // One event id for every attempt: the receiver drops a repeat of a delivery it already took.
-        var envelope = McpEnvelope.Create(_appId, sessionId: null, connection: null, view.ToCompletionNotification());
+        var envelope = McpEnvelope.Create(AppId!, sessionId: null, connection: null, view.ToCompletionNotification());
+        if (_codec is not null && _server is not null && _codec.Encode(envelope).Length > _server.MaxMessageBytes)
+        {
+            // The result cannot travel in one event: announce the end without it, and say so; tasks/get still has it.
+            var withoutResult = view with
+            {
+                Result = null,
+                Error = null,
+                StatusMessage = $"{view.StatusMessage} The result is larger than the wire limit of {_server.MaxMessageBytes} bytes and is not in this webhook.".TrimStart(),
+            };
+            envelope = McpEnvelope.Create(AppId!, sessionId: null, connection: null, withoutResult.ToCompletionNotification());
+        }
+
         var target = view.Input.CompletionWebhook!;
         for (var attempt = 0; ; attempt++)
         {
