@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapr.Workflow;
 
 namespace AsyncMcp.Dapr.Workflows.Tasks;
@@ -12,6 +13,7 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
     public const string Name = "mcp-tool-task";
     public const string CancelEvent = "mcp-task-cancel";
     public const string StatusEvent = "mcp-task-status";
+    public const string InputEvent = "mcp-task-input";
 
     public override async Task<TaskOutcome> RunAsync(WorkflowContext context, TaskInput input)
     {
@@ -19,15 +21,35 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
         context.SetCustomStatus(progress);
         var run = context.CallActivityAsync<TaskOutcome>(RunToolActivity.Name, input);
         var cancel = context.WaitForExternalEventAsync<string>(CancelEvent);
+
+        // One waiter per event name at a time: a waiter that did not fire keeps its place for the next event.
+        var status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
+        var answers = context.WaitForExternalEventAsync<JsonElement>(InputEvent);
         while (true)
         {
-            var status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
-            var first = await Task.WhenAny(run, cancel, status);
+            var first = await Task.WhenAny(run, cancel, status, answers);
+            if (first == answers)
+            {
+                // tasks/update: keep the answers to outstanding requests only (SEP-2663 says to ignore the others).
+                progress = progress with { InputResponses = TaskJson.Answers(progress.InputRequests, progress.InputResponses, await answers) };
+                context.SetCustomStatus(progress);
+                answers = context.WaitForExternalEventAsync<JsonElement>(InputEvent);
+                continue;
+            }
+
             if (first == status)
             {
                 var report = await status;
+                status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
                 var changed = report.Status != progress.Status;
-                progress = progress with { Status = report.Status, StatusMessage = report.StatusMessage, LastUpdatedAt = context.CurrentUtcDateTime };
+                progress = progress with
+                {
+                    Status = report.Status,
+                    StatusMessage = report.StatusMessage,
+                    LastUpdatedAt = context.CurrentUtcDateTime,
+                    InputRequests = report.InputRequests,
+                    InputResponses = null,
+                };
                 context.SetCustomStatus(progress);
                 if (changed)
                 {

@@ -46,12 +46,16 @@ internal sealed record TaskInput(
 /// <param name="Status">working or input_required.</param>
 /// <param name="StatusMessage">What the task is doing or waiting for.</param>
 /// <param name="LastUpdatedAt">When the status last changed.</param>
-internal sealed record TaskProgress(string Status, string? StatusMessage, DateTimeOffset LastUpdatedAt);
+/// <param name="InputRequests">The outstanding requests to the client of a 2026-07-28 task in input_required, by key.</param>
+/// <param name="InputResponses">The client's answers to them so far (<c>tasks/update</c>), by key.</param>
+internal sealed record TaskProgress(
+    string Status, string? StatusMessage, DateTimeOffset LastUpdatedAt, JsonElement? InputRequests = null, JsonElement? InputResponses = null);
 
 /// <summary>An event from the running tool to its workflow.</summary>
 /// <param name="Status">The new status.</param>
 /// <param name="StatusMessage">What the task is doing or waiting for.</param>
-internal sealed record TaskStatusEvent(string Status, string? StatusMessage);
+/// <param name="InputRequests">With input_required in 2026-07-28: the requests the client must answer, by key.</param>
+internal sealed record TaskStatusEvent(string Status, string? StatusMessage, JsonElement? InputRequests = null);
 
 /// <summary>How a task ended (the workflow output).</summary>
 /// <param name="Status">completed, failed or cancelled.</param>

@@ -11,7 +11,8 @@ internal sealed record TaskView(
     string? StatusMessage,
     DateTimeOffset LastUpdatedAt,
     JsonElement? Result,
-    JsonElement? Error)
+    JsonElement? Error,
+    JsonElement? InputRequests = null)
 {
     public string TaskId => Input.TaskId;
 
@@ -34,6 +35,11 @@ internal sealed record TaskView(
         task["pollIntervalMs"] = Input.PollIntervalMs;
         if (detailed)
         {
+            if (Status == McpTaskStatus.InputRequired && InputRequests is { } requests)
+            {
+                task["inputRequests"] = JsonNode.Parse(requests.GetRawText());
+            }
+
             if (Status == McpTaskStatus.Completed && Result is { } result)
             {
                 task["result"] = JsonNode.Parse(result.GetRawText());

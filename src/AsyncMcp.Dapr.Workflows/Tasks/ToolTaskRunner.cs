@@ -17,6 +17,7 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// </summary>
 internal sealed class ToolTaskRunner(
     IOptions<McpServerOptions> serverOptions,
+    IOptions<DaprTasksOptions> taskOptions,
     TaskExecutions executions,
     TaskClientRoute route,
     IDaprWorkflowClient workflows,
@@ -46,14 +47,23 @@ internal sealed class ToolTaskRunner(
                 await transport.DeliverAsync(new JsonRpcNotification { Method = NotificationMethods.InitializedNotification }, cancellationToken);
             }
 
-            var call = new JsonRpcRequest
+            var answer = await transport.RequestAsync(Call(input, "task-call", JsonNode.Parse(input.Params.GetRawText())), cancellationToken);
+
+            // 2026-07-28: a tool that needs the client (elicitation, sampling) answers input_required (MRTR); the task
+            // parks in input_required with those requests until tasks/update brings every answer, then the call resumes.
+            for (var round = 1; input.Generation == TaskGeneration.Extension && InputRequiredOf(answer) is { } asked; round++)
             {
-                Id = new RequestId("task-call"),
-                Method = RequestMethods.ToolsCall,
-                Params = JsonNode.Parse(input.Params.GetRawText()),
-                Context = new JsonRpcMessageContext { Items = new Dictionary<string, object?>(StringComparer.Ordinal) { [RunItemKey] = input.TaskId } },
-            };
-            var answer = await transport.RequestAsync(call, cancellationToken);
+                var answers = await WaitForAnswersAsync(input, asked, cancellationToken);
+                var retry = JsonNode.Parse(input.Params.GetRawText())!.AsObject();
+                retry["inputResponses"] = TaskJson.ToNode(answers);
+                if (asked["requestState"] is { } requestState)
+                {
+                    retry["requestState"] = requestState.DeepClone();
+                }
+
+                answer = await transport.RequestAsync(Call(input, $"task-call-{round}", retry), cancellationToken);
+            }
+
             return OutcomeOf(input, answer);
         }
         finally
@@ -66,6 +76,49 @@ internal sealed class ToolTaskRunner(
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
+            }
+        }
+    }
+
+    private static JsonRpcRequest Call(TaskInput input, string id, JsonNode? parameters) => new()
+    {
+        Id = new RequestId(id),
+        Method = RequestMethods.ToolsCall,
+        Params = parameters,
+        Context = new JsonRpcMessageContext
+        {
+            ProtocolVersion = input.Generation == TaskGeneration.Extension ? input.ProtocolVersion : null,
+            Items = new Dictionary<string, object?>(StringComparer.Ordinal) { [RunItemKey] = input.TaskId },
+        },
+    };
+
+    private static JsonObject? InputRequiredOf(JsonRpcMessage answer) =>
+        answer is JsonRpcResponse { Result: JsonObject result } &&
+        result["resultType"] is JsonValue kind && kind.TryGetValue<string>(out var type) && type == "input_required" &&
+        result["inputRequests"] is JsonObject
+            ? result
+            : null;
+
+    /// <summary>Shows the requests on the task (input_required), then waits until the workflow holds an answer to each.</summary>
+    private async Task<JsonElement> WaitForAnswersAsync(TaskInput input, JsonObject asked, CancellationToken cancellationToken)
+    {
+        var instanceId = TaskIds.InstanceOf(input.TaskId);
+        var requests = TaskJson.ToElement(asked["inputRequests"]!.DeepClone());
+        var methods = string.Join(", ", asked["inputRequests"]!.AsObject().Select(request => request.Value?["method"]?.ToString()).Distinct());
+        await workflows.RaiseEventAsync(
+            instanceId, McpToolTaskWorkflow.StatusEvent,
+            new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer: {methods}.", requests), cancellationToken);
+        while (true)
+        {
+            await Task.Delay(taskOptions.Value.PollInterval, cancellationToken);
+            var progress = (await workflows.GetWorkflowStateAsync(instanceId, true, cancellationToken))?.ReadCustomStatusAs<TaskProgress>();
+
+            // The same requests as raised (not a previous round's) and every one answered.
+            if (progress is { Status: McpTaskStatus.InputRequired, InputRequests: { } shown, InputResponses: { } answers } &&
+                shown.GetRawText() == requests.GetRawText() && TaskJson.AllAnswered(shown, answers))
+            {
+                await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null), cancellationToken);
+                return answers;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -126,6 +127,15 @@ internal sealed class WorkflowTaskStore(
         return await EnforceCancelAsync(view, Reason, cancellationToken) ?? view;
     }
 
+    /// <summary>Hands the client's answers (<c>tasks/update</c> <c>inputResponses</c>) to the task's workflow.</summary>
+    public async Task UpdateAsync(TaskView view, JsonElement inputResponses, CancellationToken cancellationToken)
+    {
+        if (!view.IsTerminal)
+        {
+            await client.RaiseEventAsync(TaskIds.InstanceOf(view.TaskId), McpToolTaskWorkflow.InputEvent, inputResponses, cancellationToken);
+        }
+    }
+
     /// <summary>One page of the owner's live tasks; <paramref name="cursor"/> is the previous page's <c>nextCursor</c>.</summary>
     public async Task<(List<TaskView> Tasks, string? NextCursor)> ListAsync(string owner, string? cursor, CancellationToken cancellationToken)
     {
@@ -248,7 +258,8 @@ internal sealed class WorkflowTaskStore(
                     progress?.StatusMessage,
                     progress?.LastUpdatedAt ?? input.CreatedAt,
                     null,
-                    null);
+                    null,
+                    progress?.Status is McpTaskStatus.InputRequired ? progress.InputRequests : null);
         }
     }
 

@@ -155,6 +155,23 @@ public static class McpClientTaskExtensions
         return result.ContainsKey("taskId") ? McpTaskInfo.Parse(result) : await client.GetTaskAsync(taskId, cancellationToken);
     }
 
+    /// <summary>
+    /// Answers the input requests of a task in <c>input_required</c> (<c>tasks/update</c>, 2026-07-28 tasks extension):
+    /// <paramref name="inputResponses"/> maps each key of <see cref="McpTaskInfo.InputRequests"/> to its result (an
+    /// <c>ElicitResult</c>, <c>CreateMessageResult</c> or <c>ListRootsResult</c>). The server acknowledges at once and
+    /// resumes the task once every outstanding request has its answer; answers to other keys are ignored.
+    /// </summary>
+    /// <param name="client">A connected client.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="inputResponses">The answers, by request key.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the server has acknowledged.</returns>
+    public static async Task UpdateTaskAsync(this McpClient client, string taskId, JsonObject inputResponses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputResponses);
+        _ = await SendAsync(client, "tasks/update", new JsonObject { ["taskId"] = taskId, ["inputResponses"] = inputResponses.DeepClone() }, cancellationToken);
+    }
+
     /// <summary>One page of the caller's tasks (<c>tasks/list</c>, 2025-11-25 only).</summary>
     /// <param name="client">A connected client.</param>
     /// <param name="cursor">The <c>nextCursor</c> of the previous page, or <see langword="null"/> for the first.</param>
