@@ -1,5 +1,5 @@
-using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Client.Webhooks;
 using AsyncMcp.Dapr.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
