@@ -32,6 +32,7 @@ public static class ClientApp
         if (webhookReplies)
         {
             app.MapMcpWebhookReplies();
+            app.MapMcpTaskWebhooks();
         }
 
         app.MapAppHealthChecks();
