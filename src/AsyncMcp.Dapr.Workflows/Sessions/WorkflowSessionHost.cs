@@ -86,6 +86,9 @@ internal sealed class WorkflowSessionHost(
             Connection = envelope.Connection,
             Replay = [text],
             Seen = [envelope.Id],
+
+            // In flight until answered, as any request: the session cannot expire under its own initialize.
+            InFlight = [new InFlightRequest { Id = SessionMessages.Id(((JsonRpcRequest)envelope.Message!).Id), Method = RequestMethods.Initialize, Message = text }],
         };
         try
         {
