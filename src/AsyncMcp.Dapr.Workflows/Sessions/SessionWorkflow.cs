@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr.Workflow;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
