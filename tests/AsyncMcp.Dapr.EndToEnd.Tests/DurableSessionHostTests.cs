@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Wire;
+using AsyncMcp.Dapr.Workflows.Sessions;
+using Dapr.Workflow;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
@@ -38,17 +40,6 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
 
     /// <summary>The host's switch under <c>Mcp:Sessions</c>.</summary>
     protected abstract string Host { get; }
-
-    /// <summary>Why the host cannot pass the test named yet, or <see langword="null"/>: the test is then skipped with it.</summary>
-    protected virtual string? KnownGap(string test) => null;
-
-    private void SkipIfKnownGap([System.Runtime.CompilerServices.CallerMemberName] string test = "")
-    {
-        if (KnownGap(test) is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-    }
 
     private Dictionary<string, string?> Settings(string? idle = null, string? maxSessions = null, string? inFlightCheck = null) => new()
     {
@@ -142,7 +133,6 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
     [Fact]
     public async Task A_replica_stopped_during_a_long_tool_call_leaves_an_error_and_the_session_goes_on_elsewhere()
     {
-        SkipIfKnownGap();
         await StartAsync(replicas: 2);
         var (client, owner, before) = await SessionOnReplicaAsync("replica-2");
         await StopDuringALongCallAsync(client, owner);
@@ -205,7 +195,6 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
     [Fact]
     public async Task An_idle_session_expires_and_a_later_message_gets_session_not_found()
     {
-        SkipIfKnownGap();
         // Long enough that a loaded machine does not expire the session between its first messages.
         await StartAsync(replicas: 1, Settings(idle: "00:00:02"));
         var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
@@ -225,7 +214,6 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
     [Fact]
     public async Task A_closed_session_answers_session_not_found()
     {
-        SkipIfKnownGap();
         await StartAsync(replicas: 2);
         var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         var sessionId = client.SessionId!;
@@ -365,6 +353,51 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         await client.DisposeAsync();
     }
 
+    // An ended session's workflow instance leaves the workflow store (docs/sessions.md, "Ended sessions").
+    protected async Task A_closed_sessions_workflow_instance_is_purgedAsync()
+    {
+        await StartAsync(replicas: 2);
+        var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        var instanceId = SessionInstance(client.SessionId!);
+        Assert.Equal("x", await EchoAsync(client, "x"));
+        Assert.True(await InstanceExistsAsync(instanceId));
+
+        await client.DisposeAsync();
+
+        while (await InstanceExistsAsync(instanceId))
+        {
+            await Task.Delay(200, Timeout);
+        }
+    }
+
+    // A session whose instance an operator terminated is gone for its client, gives its slot back and is purged.
+    protected async Task A_session_terminated_with_workflow_tooling_is_not_found_and_gives_its_slot_backAsync()
+    {
+        await StartAsync(replicas: 1, Settings(maxSessions: "1"));
+        var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        var instanceId = SessionInstance(client.SessionId!);
+        Assert.Equal("x", await EchoAsync(client, "x"));
+        var workflows = _harness.Server.App.Services.GetRequiredService<IDaprWorkflowClient>();
+
+        await workflows.TerminateWorkflowAsync(instanceId, null, Timeout);
+        while ((await workflows.GetWorkflowStateAsync(instanceId, false, Timeout))?.RuntimeStatus != WorkflowRuntimeStatus.Terminated)
+        {
+            await Task.Delay(50, Timeout);
+        }
+
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() => EchoAsync(client, "late"));
+        Assert.Equal(McpWireErrorCodes.SessionNotFound, (int)error.ErrorCode);
+        Assert.False(await InstanceExistsAsync(instanceId));
+        await using var next = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        Assert.Equal("next", await EchoAsync(next, "next"));
+        await client.DisposeAsync();
+    }
+
+    private static string SessionInstance(string sessionId) => new WorkflowSessionOptions().InstanceIdPrefix + sessionId;
+
+    private async Task<bool> InstanceExistsAsync(string instanceId) =>
+        await _harness.Server.App.Services.GetRequiredService<IDaprWorkflowClient>().GetWorkflowStateAsync(instanceId, false, Timeout) is { Exists: true };
+
     // The session's record and ETag as the actor state store holds them (daprd's key "{appId}||{type}||{id}||{key}").
     private StateItemView SessionState(string sessionId)
     {
@@ -455,4 +488,12 @@ public sealed class ActorSessionTests : DurableSessionHostTests
 public sealed class WorkflowSessionTests : DurableSessionHostTests
 {
     protected override string Host => "Workflows";
+
+    // Ended instances are purged, and ones ended by Dapr's workflow tooling are cleaned up: the workflow host's own.
+    [Fact]
+    public Task A_closed_sessions_workflow_instance_is_purged() => A_closed_sessions_workflow_instance_is_purgedAsync();
+
+    [Fact]
+    public Task A_session_terminated_with_workflow_tooling_is_not_found_and_gives_its_slot_back() =>
+        A_session_terminated_with_workflow_tooling_is_not_found_and_gives_its_slot_backAsync();
 }

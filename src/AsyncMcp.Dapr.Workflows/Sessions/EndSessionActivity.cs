@@ -1,5 +1,5 @@
+using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
 

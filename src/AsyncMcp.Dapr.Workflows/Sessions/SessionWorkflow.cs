@@ -29,6 +29,9 @@ internal sealed class SessionWorkflow(
     private static readonly WorkflowTaskOptions EndRetries = new(new WorkflowRetryPolicy(
         maxNumberOfAttempts: 30, firstRetryInterval: TimeSpan.FromMilliseconds(200), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
+    /// <summary>How long an ended session's instance stays to answer messages raised as it ended (see EndAsync).</summary>
+    internal static readonly TimeSpan EndingGrace = TimeSpan.FromSeconds(5);
+
     private readonly WorkflowSessionOptions _options = sessionOptions.Value;
 
     public override async Task<string> RunAsync(WorkflowContext context, SessionState state)
@@ -76,7 +79,7 @@ internal sealed class SessionWorkflow(
                 timerDue = DateTime.MaxValue;
                 if (state.InFlight.Count == 0 && context.CurrentUtcDateTime - state.LastActivity > idleTimeout)
                 {
-                    return await EndAsync(context, state, "idle for longer than " + idleTimeout);
+                    return await EndAsync(context, state, "idle for longer than " + idleTimeout, pending: next);
                 }
 
                 if (state.InFlight.Count > 0)
@@ -151,12 +154,32 @@ internal sealed class SessionWorkflow(
         Hand(context, state, LiveWork.Deliver(state.SessionId, Snapshot(state), text, eventId));
     }
 
-    private async Task<string> EndAsync(WorkflowContext context, SessionState state, string reason, string? eventId = null)
+    private async Task<string> EndAsync(WorkflowContext context, SessionState state, string reason, string? eventId = null, Task<SessionSignal>? pending = null)
     {
+        // Ended from this turn on: the server stops, and replicas that read the status answer -32001 themselves.
+        context.SetCustomStatus(new SessionStatus(state.OwnerAppId, Ended: true));
+        Hand(context, state, LiveWork.End(state.SessionId));
+
         // An activity, so that the slot is given back at least once even if this replica stops now; retried while the
         // counter cannot be reached (the release is idempotent per session, so a retry after a lost reply is harmless).
-        await context.CallActivityAsync<bool>(EndSessionActivity.Name, new SessionEnd(state.SessionId, reason, eventId), EndRetries);
-        Hand(context, state, LiveWork.End(state.SessionId));
+        var end = context.CallActivityAsync<bool>(EndSessionActivity.Name, new SessionEnd(state.SessionId, reason, eventId), EndRetries);
+
+        // A replica that read the status just before this turn may still raise a message, which a completed instance
+        // would drop unseen: stay a little while and answer such messages as a closed session does.
+        var linger = Task.WhenAll(end, context.CreateTimer(EndingGrace, CancellationToken.None));
+        var next = pending ?? context.WaitForExternalEventAsync<SessionSignal>(EventName);
+        while (await Task.WhenAny(next, linger) == next)
+        {
+            var signal = await next;
+            if (signal is { Kind: SignalKinds.Message, Message: { } text, EventId: { } id } && !state.Seen.Contains(id) && !context.IsReplaying)
+            {
+                live.Refuse(state.SessionId, Snapshot(state), text);
+            }
+
+            next = context.WaitForExternalEventAsync<SessionSignal>(EventName);
+        }
+
+        await end;
         return reason;
     }
 
