@@ -78,5 +78,9 @@ public sealed class DefaultProjectFixture(TemplatePackages packages) : ProjectFi
 public sealed class ActorSessionsProjectFixture(TemplatePackages packages)
     : ProjectFixture(packages, "Fabrikam.Jobs", "--session-host", "actors", "--port", "5300");
 
+/// <summary><c>--session-host workflows --tasks</c>: sessions in Dapr workflow instances, the sample tool as an MCP task.</summary>
+public sealed class WorkflowSessionsProjectFixture(TemplatePackages packages)
+    : ProjectFixture(packages, "Tailspin.Agents", "--session-host", "workflows", "--tasks", "true");
+
 /// <summary><c>--tests false</c>: the server alone.</summary>
 public sealed class NoTestsProjectFixture(TemplatePackages packages) : ProjectFixture(packages, "Northwind", "--tests", "false");
