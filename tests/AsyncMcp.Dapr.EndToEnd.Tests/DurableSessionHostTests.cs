@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Actors.Sessions;
+using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Wire;
 using AsyncMcp.Dapr.Workflows.Sessions;
 using Dapr.Workflow;
@@ -275,6 +276,20 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         var reply = await ReplyAsync();
         Assert.Equal(McpWireErrorCodes.SessionForbidden, (int?)reply["data"]!["error"]!["code"]);
         Assert.Equal("mine", await EchoAsync(client, "mine"));
+    }
+
+    [Fact]
+    public async Task A_tool_run_as_a_task_inside_a_durable_session_is_read_back_through_the_session()
+    {
+        await StartAsync(replicas: 2);
+        await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+
+        var task = await client.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3, ["stepMilliseconds"] = 10 }, cancellationToken: Timeout);
+        var result = await client.GetTaskResultAsync(task.TaskId, Timeout);
+
+        Assert.Equal("job done after 3 steps", McpFeatureTests.Text(result));
+        Assert.Equal("completed", (await client.GetTaskAsync(task.TaskId, Timeout)).Status);
+        Assert.Equal("still", await EchoAsync(client, "still"));
     }
 
     [Fact]
