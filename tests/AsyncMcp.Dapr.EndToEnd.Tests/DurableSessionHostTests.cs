@@ -408,6 +408,22 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         await client.DisposeAsync();
     }
 
+    // The end activity runs at least once (a retry after a lost reply): the counter gives one session's slot back once.
+    protected async Task A_sessions_slot_is_given_back_once_however_often_its_end_runsAsync()
+    {
+        await StartAsync(replicas: 1);
+        var counter = _harness.Server.App.Services.GetRequiredService<SessionCounter>();
+        Assert.True(await counter.TryReserveAsync(Timeout));
+        Assert.True(await counter.TryReserveAsync(Timeout));
+
+        await counter.ReleaseSessionAsync("ended-1", Timeout);
+        await counter.ReleaseSessionAsync("ended-1", Timeout);
+
+        Assert.Equal(1, await counter.ReadAsync(Timeout));
+        await counter.ReleaseSessionAsync("ended-2", Timeout);
+        Assert.Equal(0, await counter.ReadAsync(Timeout));
+    }
+
     private static string SessionInstance(string sessionId) => new WorkflowSessionOptions().InstanceIdPrefix + sessionId;
 
     private async Task<bool> InstanceExistsAsync(string instanceId) =>
@@ -507,6 +523,9 @@ public sealed class WorkflowSessionTests : DurableSessionHostTests
     // Ended instances are purged, and ones ended by Dapr's workflow tooling are cleaned up: the workflow host's own.
     [Fact]
     public Task A_closed_sessions_workflow_instance_is_purged() => A_closed_sessions_workflow_instance_is_purgedAsync();
+
+    [Fact]
+    public Task A_sessions_slot_is_given_back_once_however_often_its_end_runs() => A_sessions_slot_is_given_back_once_however_often_its_end_runsAsync();
 
     [Fact]
     public Task A_session_terminated_with_workflow_tooling_is_not_found_and_gives_its_slot_back() =>
