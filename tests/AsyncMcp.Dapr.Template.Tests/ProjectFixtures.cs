@@ -19,6 +19,15 @@ public abstract class ProjectFixture(TemplatePackages packages, string name, par
     }
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs the generated tests (<c>dotnet test</c> in the folder) and checks that all three passed.</summary>
+    public async Task GeneratedTestsPassAsync(CancellationToken ct)
+    {
+        var output = await Packages.TestAsync(Project, ct);
+
+        Assert.Contains("succeeded: 3", output, StringComparison.Ordinal);
+        Assert.Contains("failed: 0", output, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>
