@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Client.Tasks;
+using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Wire;
 using AsyncMcp.Dapr.Workflows.Sessions;
 using Dapr.Workflow;
