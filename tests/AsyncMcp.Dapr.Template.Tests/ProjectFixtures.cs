@@ -19,6 +19,15 @@ public abstract class ProjectFixture(TemplatePackages packages, string name, par
     }
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs the generated tests (<c>dotnet test</c> in the folder) and checks that all three passed.</summary>
+    public async Task GeneratedTestsPassAsync(CancellationToken ct)
+    {
+        var output = await Packages.TestAsync(Project, ct);
+
+        Assert.Contains("succeeded: 3", output, StringComparison.Ordinal);
+        Assert.Contains("failed: 0", output, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>
@@ -77,6 +86,10 @@ public sealed class DefaultProjectFixture(TemplatePackages packages) : ProjectFi
 /// <summary><c>--session-host actors --port 5300</c>: sessions in Dapr actors, the app on another port.</summary>
 public sealed class ActorSessionsProjectFixture(TemplatePackages packages)
     : ProjectFixture(packages, "Fabrikam.Jobs", "--session-host", "actors", "--port", "5300");
+
+/// <summary><c>--session-host workflows --tasks</c>: sessions in Dapr workflow instances, the sample tool as an MCP task.</summary>
+public sealed class WorkflowSessionsProjectFixture(TemplatePackages packages)
+    : ProjectFixture(packages, "Tailspin.Agents", "--session-host", "workflows", "--tasks", "true");
 
 /// <summary><c>--tests false</c>: the server alone.</summary>
 public sealed class NoTestsProjectFixture(TemplatePackages packages) : ProjectFixture(packages, "Northwind", "--tests", "false");

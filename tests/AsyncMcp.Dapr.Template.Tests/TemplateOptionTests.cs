@@ -14,6 +14,8 @@ public sealed class TemplateHelpTests(TemplatePackages packages)
         Assert.Contains("--session-host <choice>", help, StringComparison.Ordinal);
         Assert.Contains("memory", help, StringComparison.Ordinal);
         Assert.Contains("actors", help, StringComparison.Ordinal);
+        Assert.Contains("workflows", help, StringComparison.Ordinal);
+        Assert.Contains("--tasks", help, StringComparison.Ordinal);
         Assert.Contains("--tests", help, StringComparison.Ordinal);
         Assert.Contains("--port <port>", help, StringComparison.Ordinal);
         Assert.Contains("Default: 5100", help, StringComparison.Ordinal);
@@ -43,13 +45,34 @@ public sealed class ActorSessionHostTests(ActorSessionsProjectFixture fixture) :
     }
 
     [Fact]
-    public async Task Generated_tests_call_the_tool_through_actor_sessions_and_pass()
-    {
-        var output = await fixture.Packages.TestAsync(Project, TestContext.Current.CancellationToken);
+    public Task Generated_tests_call_the_tool_through_actor_sessions_and_pass() => fixture.GeneratedTestsPassAsync(TestContext.Current.CancellationToken);
+}
 
-        Assert.Contains("succeeded: 3", output, StringComparison.Ordinal);
-        Assert.Contains("failed: 0", output, StringComparison.Ordinal);
+/// <summary>
+/// <c>--session-host workflows --tasks</c>: each MCP session a Dapr workflow instance, and the sample tool may run as an
+/// MCP task; the generated tests call the tool over pub/sub through workflow sessions on the emulator's workflow engine.
+/// </summary>
+public sealed class WorkflowSessionHostTests(WorkflowSessionsProjectFixture fixture) : IClassFixture<WorkflowSessionsProjectFixture>
+{
+    private GeneratedProject Project => fixture.Project;
+
+    [Fact]
+    public void Workflow_sessions_and_tasks_are_written_where_they_apply()
+    {
+        var server = Project.Read("src/Tailspin.Agents/ServerApp.cs");
+        Assert.Contains("mcp.WithWorkflowSessions(", server, StringComparison.Ordinal);
+        Assert.Contains("mcp.WithDaprTasks(", server, StringComparison.Ordinal);
+        Assert.DoesNotContain("WithActorSessions", server, StringComparison.Ordinal);
+        Assert.Contains("McpTask(McpTaskSupport.Optional)", Project.Read("src/Tailspin.Agents/Tools/BatchTools.cs"), StringComparison.Ordinal);
+        // Workflows come in a package of their own, which brings the actor package (the session count across replicas).
+        Assert.Contains(("Tailspin.Agents.csproj", "AsyncMcp.Dapr.Workflows", Project.Version), Project.PackageReferences);
+        Assert.DoesNotContain(Project.PackageReferences, reference => reference.Package == "AsyncMcp.Dapr.Actors");
+        Assert.Contains("--session-host workflows", Project.Read("README.md"), StringComparison.Ordinal);
+        Assert.Contains("MCP tasks", Project.Read("README.md"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public Task Generated_tests_call_the_tool_through_workflow_sessions_and_pass() => fixture.GeneratedTestsPassAsync(TestContext.Current.CancellationToken);
 }
 
 /// <summary><c>--tests false</c>: the server alone, which builds with warnings as errors.</summary>

@@ -17,6 +17,12 @@ public interface ISessionCounterActor : IActor
     /// <returns>A task that completes when the count is saved.</returns>
     Task ReleaseAsync();
 
+    /// <summary>Gives back the slot of one session, once: a second call for the same session (a retry whose first reply
+    /// was lost) changes nothing.</summary>
+    /// <param name="sessionId">The session that ended.</param>
+    /// <returns>A task that completes when the count is saved.</returns>
+    Task ReleaseSessionAsync(string sessionId);
+
     /// <summary>The number of slots taken.</summary>
     /// <returns>The count.</returns>
     Task<int> CountAsync();

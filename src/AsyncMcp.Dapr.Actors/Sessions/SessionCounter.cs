@@ -31,6 +31,11 @@ internal sealed class SessionCounter(
     public Task<bool> TryReserveAsync(CancellationToken cancellationToken) =>
         _actor.InvokeMethodAsync<int, bool>(nameof(ISessionCounterActor.TryReserveAsync), options.Value.MaxSessions, cancellationToken);
 
+    /// <summary>Gives back the slot of one session, at most once however often it is called; throws when the counter
+    /// cannot be reached, so that the caller (a workflow activity) retries.</summary>
+    public Task ReleaseSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        _actor.InvokeMethodAsync(nameof(ISessionCounterActor.ReleaseSessionAsync), sessionId, cancellationToken);
+
     /// <summary>Gives a slot back. A failure is logged, not thrown: the count then stays one too high.</summary>
     public async Task ReleaseAsync()
     {

@@ -10,6 +10,10 @@ namespace AsyncMcp.Dapr.Actors.Sessions;
 internal sealed class SessionCounterActor(ActorHost host) : Actor(host), ISessionCounterActor
 {
     internal const string StateKey = "count";
+    internal const string ReleasedKey = "released";
+
+    // Retries of one end come within minutes; this many ends in between is far more than that.
+    private const int ReleasedWindow = 512;
 
     public async Task<bool> TryReserveAsync(int cap)
     {
@@ -30,6 +34,28 @@ internal sealed class SessionCounterActor(ActorHost host) : Actor(host), ISessio
         {
             await SaveAsync(count - 1);
         }
+    }
+
+    public async Task ReleaseSessionAsync(string sessionId)
+    {
+        // The sessions released lately, so that a release retried after a lost reply is not counted twice.
+        var recent = await StateManager.TryGetStateAsync<List<string>>(ReleasedKey);
+        var released = recent.HasValue ? recent.Value : [];
+        if (released.Contains(sessionId, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        released.Add(sessionId);
+        if (released.Count > ReleasedWindow)
+        {
+            released.RemoveRange(0, released.Count - ReleasedWindow);
+        }
+
+        var count = await CountAsync();
+        await StateManager.SetStateAsync(StateKey, Math.Max(0, count - 1));
+        await StateManager.SetStateAsync(ReleasedKey, released);
+        await StateManager.SaveStateAsync();
     }
 
     public async Task<int> CountAsync()

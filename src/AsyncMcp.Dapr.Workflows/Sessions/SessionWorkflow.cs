@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Sessions;
 using Dapr.Workflow;
@@ -24,6 +25,13 @@ internal sealed class SessionWorkflow(
     public const string Name = "mcp-session";
     public const string EventName = "mcp-session-event";
 
+    // Generous: a failed end would leave the session's slot taken for good.
+    private static readonly WorkflowTaskOptions EndRetries = new(new WorkflowRetryPolicy(
+        maxNumberOfAttempts: 30, firstRetryInterval: TimeSpan.FromMilliseconds(200), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    /// <summary>How long an ended session's instance stays to answer messages raised as it ended (see EndAsync).</summary>
+    internal static readonly TimeSpan EndingGrace = TimeSpan.FromSeconds(5);
+
     private readonly WorkflowSessionOptions _options = sessionOptions.Value;
 
     public override async Task<string> RunAsync(WorkflowContext context, SessionState state)
@@ -39,6 +47,7 @@ internal sealed class SessionWorkflow(
         var idleTimeout = options.Value.SessionIdleTimeout;
         var idleCheck = IdleCheckPeriod(idleTimeout);
         Task? timer = null;
+        var timerDue = DateTime.MaxValue;
         var handled = 0;
         while (true)
         {
@@ -52,17 +61,25 @@ internal sealed class SessionWorkflow(
             var next = context.WaitForExternalEventAsync<SessionSignal>(EventName);
             while (true)
             {
-                // One timer at a time, not one per event: each timer is a durable reminder in the sidecar.
-                timer ??= context.CreateTimer(state.InFlight.Count > 0 && _options.InFlightCheckInterval < idleCheck ? _options.InFlightCheckInterval : idleCheck);
+                // One timer at a time, not one per event (each timer is a durable reminder in the sidecar), but a request
+                // that came in flight needs the short check now, not when the idle check set before it fires.
+                var due = context.CurrentUtcDateTime + (state.InFlight.Count > 0 && _options.InFlightCheckInterval < idleCheck ? _options.InFlightCheckInterval : idleCheck);
+                if (timer is null || due < timerDue)
+                {
+                    timer = context.CreateTimer(due, CancellationToken.None);
+                    timerDue = due;
+                }
+
                 if (await Task.WhenAny(next, timer) == next)
                 {
                     break;
                 }
 
                 timer = null;
+                timerDue = DateTime.MaxValue;
                 if (state.InFlight.Count == 0 && context.CurrentUtcDateTime - state.LastActivity > idleTimeout)
                 {
-                    return await EndAsync(context, state, "idle for longer than " + idleTimeout);
+                    return await EndAsync(context, state, "idle for longer than " + idleTimeout, pending: next);
                 }
 
                 if (state.InFlight.Count > 0)
@@ -82,9 +99,12 @@ internal sealed class SessionWorkflow(
                 case SignalKinds.Close:
                     return await EndAsync(context, state, "closed by the client", signal.EventId);
                 case SignalKinds.Answered:
+                    // The session was busy until its answer: idle time counts from here.
+                    state.LastActivity = context.CurrentUtcDateTime;
                     state.InFlight.RemoveAll(r => signal.RequestIds?.Contains(r.Id, StringComparer.Ordinal) == true);
                     break;
                 case SignalKinds.Rebuilt:
+                    state.LastActivity = context.CurrentUtcDateTime;
                     state.InFlight.RemoveAll(r => signal.RequestIds?.Contains(r.Id, StringComparer.Ordinal) == true);
                     foreach (var request in state.InFlight.Where(r => signal.Rerun?.Contains(r.Id, StringComparer.Ordinal) == true))
                     {
@@ -113,7 +133,14 @@ internal sealed class SessionWorkflow(
         state.LastActivity = context.CurrentUtcDateTime;
         var message = SessionMessages.Read(text);
         SessionShaping.Shape(state.Replay, message, text);
-        if (message is JsonRpcRequest request)
+        if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification, Params: JsonObject cancelled } &&
+            cancelled["requestId"] is { } cancelledId)
+        {
+            // A cancelled request gets no answer (MCP cancellation): it leaves the list here, or it would hold the session open.
+            var id = cancelledId.ToJsonString();
+            state.InFlight.RemoveAll(r => r.Id == id);
+        }
+        else if (message is JsonRpcRequest request)
         {
             state.InFlight.Add(new InFlightRequest
             {
@@ -127,11 +154,32 @@ internal sealed class SessionWorkflow(
         Hand(context, state, LiveWork.Deliver(state.SessionId, Snapshot(state), text, eventId));
     }
 
-    private async Task<string> EndAsync(WorkflowContext context, SessionState state, string reason, string? eventId = null)
+    private async Task<string> EndAsync(WorkflowContext context, SessionState state, string reason, string? eventId = null, Task<SessionSignal>? pending = null)
     {
-        // An activity, so that the slot is given back at least once even if this replica stops now.
-        await context.CallActivityAsync<bool>(EndSessionActivity.Name, new SessionEnd(state.SessionId, reason, eventId));
+        // Ended from this turn on: the server stops, and replicas that read the status answer -32001 themselves.
+        context.SetCustomStatus(new SessionStatus(state.OwnerAppId, Ended: true));
         Hand(context, state, LiveWork.End(state.SessionId));
+
+        // An activity, so that the slot is given back at least once even if this replica stops now; retried while the
+        // counter cannot be reached (the release is idempotent per session, so a retry after a lost reply is harmless).
+        var end = context.CallActivityAsync<bool>(EndSessionActivity.Name, new SessionEnd(state.SessionId, reason, eventId), EndRetries);
+
+        // A replica that read the status just before this turn may still raise a message, which a completed instance
+        // would drop unseen: stay a little while and answer such messages as a closed session does.
+        var linger = Task.WhenAll(end, context.CreateTimer(EndingGrace, CancellationToken.None));
+        var next = pending ?? context.WaitForExternalEventAsync<SessionSignal>(EventName);
+        while (await Task.WhenAny(next, linger) == next)
+        {
+            var signal = await next;
+            if (signal is { Kind: SignalKinds.Message, Message: { } text, EventId: { } id } && !state.Seen.Contains(id) && !context.IsReplaying)
+            {
+                live.Refuse(state.SessionId, Snapshot(state), text);
+            }
+
+            next = context.WaitForExternalEventAsync<SessionSignal>(EventName);
+        }
+
+        await end;
         return reason;
     }
 

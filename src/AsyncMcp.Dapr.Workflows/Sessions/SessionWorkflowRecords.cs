@@ -31,8 +31,9 @@ internal sealed class SessionState
     public DateTime LastActivity { get; set; }
 }
 
-/// <summary>What a session's workflow tells readers through its custom status: who owns the session.</summary>
-internal sealed record SessionStatus(string Owner);
+/// <summary>What a session's workflow tells readers through its custom status: who owns the session, and whether it has
+/// ended (closed or expired; the instance completes a few seconds later).</summary>
+internal sealed record SessionStatus(string Owner, bool Ended = false);
 
 /// <summary>The kinds of <see cref="SessionSignal"/>.</summary>
 internal static class SignalKinds

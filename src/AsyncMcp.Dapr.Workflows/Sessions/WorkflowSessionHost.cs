@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Workflow;
@@ -18,7 +19,7 @@ namespace AsyncMcp.Dapr.Workflows.Sessions;
 internal sealed class WorkflowSessionHost(
     InMemorySessionHost sessionless,
     IDaprWorkflowClient workflows,
-    ISessionCap cap,
+    SessionCounter cap,
     SessionRefusals refusals,
     IOptions<WorkflowSessionOptions> sessionOptions,
     IOptions<McpServerOptions> serverOptions,
@@ -85,6 +86,9 @@ internal sealed class WorkflowSessionHost(
             Connection = envelope.Connection,
             Replay = [text],
             Seen = [envelope.Id],
+
+            // In flight until answered, as any request: the session cannot expire under its own initialize.
+            InFlight = [new InFlightRequest { Id = SessionMessages.Id(((JsonRpcRequest)envelope.Message!).Id), Method = RequestMethods.Initialize, Message = text }],
         };
         try
         {
@@ -162,19 +166,48 @@ internal sealed class WorkflowSessionHost(
             state = await workflows.WaitForWorkflowStartAsync(InstanceOf(sessionId), true, cancellationToken);
         }
 
-        if (state is { Exists: true } && state.RuntimeStatus is WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated)
-        {
-            WorkflowSessionLog.WorkflowEnded(logger, sessionId, state.RuntimeStatus.ToString(), state.FailureDetails?.ErrorMessage);
-        }
-
-        if (state is not { Exists: true } || state.WorkflowName != SessionWorkflow.Name ||
-            state.RuntimeStatus is not (WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended or WorkflowRuntimeStatus.ContinuedAsNew))
+        if (state is not { Exists: true } || state.WorkflowName != SessionWorkflow.Name)
         {
             return null;
         }
 
+        if (state.RuntimeStatus is WorkflowRuntimeStatus.Completed or WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated)
+        {
+            await ForgetAsync(sessionId, state);
+            return null;
+        }
+
         // The custom status is set by the first turn; until then the input (the record) names the owner.
-        return state.ReadCustomStatusAs<SessionStatus>()?.Owner ?? state.ReadInputAs<SessionState>()?.OwnerAppId;
+        var status = state.ReadCustomStatusAs<SessionStatus>();
+        return status is { Ended: true } ? null : status?.Owner ?? state.ReadInputAs<SessionState>()?.OwnerAppId;
+    }
+
+    /// <summary>
+    /// An ended instance still in the store: its replica stopped before it purged it, or it failed or was terminated
+    /// (by an operator with Dapr's workflow tooling) without ending the session. The slot of a session that did not end
+    /// by itself is given back (once per session, however often this runs), and the instance purged.
+    /// </summary>
+    private async Task ForgetAsync(string sessionId, WorkflowState state)
+    {
+        if (state.RuntimeStatus is not WorkflowRuntimeStatus.Completed)
+        {
+            WorkflowSessionLog.WorkflowEnded(logger, sessionId, state.RuntimeStatus.ToString(), state.FailureDetails?.ErrorMessage);
+        }
+
+        try
+        {
+            if (state.RuntimeStatus is not WorkflowRuntimeStatus.Completed)
+            {
+                // A completed session gave its slot back before it completed; a failed or terminated one may not have.
+                await cap.ReleaseSessionAsync(sessionId);
+            }
+
+            await workflows.PurgeInstanceAsync(InstanceOf(sessionId));
+        }
+        catch (Exception ex)
+        {
+            WorkflowSessionLog.PurgeFailed(logger, ex, sessionId, InstanceOf(sessionId));
+        }
     }
 
     private bool IsIdempotent(JsonRpcRequest request) =>

@@ -22,4 +22,13 @@ internal static partial class WorkflowSessionLog
 
     [LoggerMessage(2206, LogLevel.Warning, "The workflow of session {SessionId} ended as {Status}: {Failure}")]
     public static partial void WorkflowEnded(ILogger logger, string sessionId, string status, string? failure);
+
+    [LoggerMessage(2207, LogLevel.Warning, "A request that reached session {SessionId} as it ended could not be answered.")]
+    public static partial void RefusalFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(2208, LogLevel.Debug, "The workflow instance {InstanceId} of ended session {SessionId} was purged.")]
+    public static partial void SessionPurged(ILogger logger, string sessionId, string instanceId);
+
+    [LoggerMessage(2209, LogLevel.Warning, "The workflow instance {InstanceId} of ended session {SessionId} could not be purged; it is purged when a message names it again, or by `dapr workflow purge`.")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception, string sessionId, string instanceId);
 }

@@ -19,9 +19,12 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
     {
         SessionLog.UnknownSession(logger, envelope.Id, sessionId);
         Telemetry.Dropped(DropReasons.UnknownSession, envelope.Topic);
-        return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionNotFound,
-            $"Session '{sessionId}' does not exist, was closed or has expired. Initialize a new session.", cancellationToken);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionNotFound, NotFoundText(sessionId), cancellationToken);
     }
+
+    /// <summary>The text of the -32001 error, for hosts that answer it on their own path.</summary>
+    public static string NotFoundText(string sessionId) =>
+        $"Session '{sessionId}' does not exist, was closed or has expired. Initialize a new session.";
 
     /// <summary>The session belongs to another app-id (-32011).</summary>
     /// <param name="logger">The host's logger.</param>

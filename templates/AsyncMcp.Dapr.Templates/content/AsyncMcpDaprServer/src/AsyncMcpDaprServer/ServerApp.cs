@@ -23,7 +23,7 @@ public static class ServerApp
         configure?.Invoke(builder);
 
         builder.Services.Configure<BatchToolOptions>(builder.Configuration.GetSection(BatchToolOptions.Section));
-#if (ActorSessions)
+#if (NamesBuilder)
         var mcp = builder.Services
 #else
         builder.Services
@@ -34,11 +34,24 @@ public static class ServerApp
             .WithDaprPubSubTransport(McpDaprConfiguration.PubSubSection)
             // The same tools over standard Streamable HTTP at /mcp, for clients that hold a connection; both protocol generations.
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients);
+#if (Tasks)
+
+        // A tools/call that asks for a task runs as a Dapr workflow instance, answered at once with the task; the client
+        // reads its status and result later, from any replica (Mcp:Tasks in appsettings.json). Tools opt in with [McpTask].
+        mcp.WithDaprTasks("Mcp:Tasks");
+#endif
 #if (ActorSessions)
 
         // Each MCP session is a Dapr actor: it lives on one replica at a time and survives restarts and moves, so several
         // replicas can serve the topic. Needs the actor state store of components/local (Mcp:Sessions in appsettings.json).
         mcp.WithActorSessions(McpDaprConfiguration.SessionsSection);
+#endif
+#if (WorkflowSessions)
+
+        // Each MCP session is a Dapr workflow instance (mcp-session-<session id>): it runs on one replica at a time and
+        // survives restarts and moves, so several replicas can serve the topic; `dapr workflow` lists and terminates
+        // sessions. Needs the actor state store of components/local (Mcp:Sessions in appsettings.json).
+        mcp.WithWorkflowSessions(McpDaprConfiguration.SessionsSection);
 #endif
 
         // 200 while the app runs; the body says whether the Dapr sidecar answers (Degraded when it does not).

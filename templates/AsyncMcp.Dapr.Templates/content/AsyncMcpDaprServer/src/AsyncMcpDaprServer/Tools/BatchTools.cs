@@ -1,4 +1,7 @@
 using System.ComponentModel;
+#if (Tasks)
+using AsyncMcp.Dapr.Workflows.Tasks;
+#endif
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -14,7 +17,12 @@ namespace AsyncMcpDaprServer.Tools;
 public sealed class BatchTools(IOptions<BatchToolOptions> options)
 {
     /// <summary>Processes the items one by one, reporting progress after each.</summary>
+#if (Tasks)
+    // May run as an MCP task when the client asks for one; an ordinary call otherwise.
+    [McpServerTool(Name = "process_batch"), McpTask(McpTaskSupport.Optional), Description("Processes a batch of items one by one and reports progress after each item.")]
+#else
     [McpServerTool(Name = "process_batch"), Description("Processes a batch of items one by one and reports progress after each item.")]
+#endif
     public async Task<string> ProcessBatchAsync(
         IProgress<ProgressNotificationValue> progress,
         [Description("The items to process.")] string[] items,
