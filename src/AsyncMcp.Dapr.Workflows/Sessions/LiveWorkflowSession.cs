@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Wire;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -106,75 +105,33 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
     private async Task<LiveSession> StartAsync(LiveWork work)
     {
         var snapshot = work.Snapshot ?? throw new InvalidOperationException($"Session {_sessionId} has no record to start from.");
-        if (!ReplyAddress.TryParse(snapshot.ReplyTo, out var replyTo))
-        {
-            throw new InvalidOperationException($"Session {_sessionId} has an unreadable reply address.");
-        }
-
-        var outbox = _outboxes.Open(_sessionId, replyTo, snapshot.Connection, onFailed: static _ => { });
-        var transport = new DurableSessionTransport(_sessionId, outbox, Answered, _loggerFactory);
-        var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
-        live.Start();
+        var live = SessionShaping.StartServer(_outboxes, _sessionId, snapshot.ReplyTo, snapshot.Connection, Answered, _serverOptions, _loggerFactory, _services);
         _live = live;
         if (work.Opening)
         {
             return live;
         }
 
-        // Replay what shaped the session into the fresh server; it answers, and nobody but the replay hears it.
-        using var timeout = new CancellationTokenSource(_options.ReplayTimeout);
-        var replayed = 0;
-        foreach (var text in snapshot.Replay)
-        {
-            var message = SessionMessages.Read(text);
-            if (message is JsonRpcRequest request)
-            {
-                message = new JsonRpcRequest { Id = new RequestId($"asyncmcp-replay-{replayed}"), Method = request.Method, Params = request.Params };
-            }
-
-            await live.Transport.ReplayAsync(message, timeout.Token).ConfigureAwait(false);
-            replayed++;
-        }
-
         // In flight now, and not the message this work delivers: accepted by a server that is gone. Answer each.
-        var failed = new List<string>();
-        var rerun = new List<InFlightRequest>();
-        foreach (var request in snapshot.InFlight)
-        {
-            if (work.Message == request.Message)
-            {
-                continue;
-            }
-
-            if (request.Idempotent && request.Reruns == 0)
-            {
-                rerun.Add(request);
-                continue;
-            }
-
-            failed.Add(request.Id);
-            await live.Transport.Outbox.SendAsync(SessionShaping.Interrupted(request), CancellationToken.None).ConfigureAwait(false);
-        }
-
-        if (failed.Count + rerun.Count > 0)
+        var rebuilt = await SessionShaping.RebuildAsync(live, snapshot.Replay, snapshot.InFlight, work.Message, _options.ReplayTimeout).ConfigureAwait(false);
+        if (rebuilt.Failed.Count + rebuilt.Rerun.Count > 0)
         {
             // Recorded before the re-runs start, so that a second rebuild gives up instead of running them a third time.
             await _workflows.RaiseEventAsync(_instanceId, SessionWorkflow.EventName, new SessionSignal
             {
                 Kind = SignalKinds.Rebuilt,
-                RequestIds = [.. failed],
-                Rerun = [.. rerun.Select(r => r.Id)],
+                RequestIds = [.. rebuilt.Failed.Select(r => r.Id)],
+                Rerun = [.. rebuilt.Rerun.Select(r => r.Id)],
             }).ConfigureAwait(false);
-            foreach (var request in rerun)
+            foreach (var request in rebuilt.Rerun)
             {
                 await live.Transport.DeliverAsync(SessionMessages.Read(request.Message), CancellationToken.None).ConfigureAwait(false);
             }
         }
 
-        WorkflowSessionLog.SessionRebuilt(_logger, _sessionId, work.EventId, replayed, failed.Count, rerun.Count);
+        WorkflowSessionLog.SessionRebuilt(_logger, _sessionId, work.EventId, rebuilt.Replayed, rebuilt.Failed.Count, rebuilt.Rerun.Count);
         return live;
     }
-
     private void Answered(RequestId id, string? answerId)
     {
         var requestId = SessionMessages.Id(id);
