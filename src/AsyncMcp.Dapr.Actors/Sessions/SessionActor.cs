@@ -31,6 +31,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     private readonly SessionOutboxFactory _outboxes;
     private readonly ISessionCap _cap;
     private readonly TimeProvider _time;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -51,6 +52,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         SessionOutboxFactory outboxes,
         ISessionCap cap,
         TimeProvider time,
+        McpDaprMetrics metrics,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
         : base(host)
@@ -61,6 +63,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         _outboxes = outboxes;
         _cap = cap;
         _time = time;
+        _metrics = metrics;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = loggerFactory.CreateLogger<SessionActor>();
@@ -115,7 +118,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         if (SeenWindow.Contains(record, delivery.EventId))
         {
             ActorSessionLog.DuplicateSessionEvent(_logger, delivery.EventId, SessionId);
-            Telemetry.Redelivered.Add(1);
+            _metrics.Redelivered();
             return SessionOutcome.Duplicate;
         }
 

@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +48,7 @@ public static class DaprPubSubClientServiceCollectionExtensions
             sp.GetRequiredService<ReplyRouter>(),
             sp.GetRequiredService<IOptions<DaprPubSubClientOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<McpDaprMetrics>(),
             sp.GetService<ILoggerFactory>()));
         return services;
     }

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,8 @@ internal static class DaprServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         services.AddDaprClient();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<McpDaprMetrics>();
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
         return services;

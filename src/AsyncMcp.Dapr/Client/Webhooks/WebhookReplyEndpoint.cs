@@ -22,6 +22,7 @@ internal sealed class WebhookReplyEndpoint(
     WebhookReceiverSecrets secrets,
     IOptions<DaprWebhookReceiverOptions> options,
     TimeProvider time,
+    McpDaprMetrics metrics,
     ILogger<WebhookReplyEndpoint> logger)
 {
     private readonly DaprWebhookReceiverOptions _options = options.Value;
@@ -37,7 +38,7 @@ internal sealed class WebhookReplyEndpoint(
 
         if (verdict.DropReason is not null)
         {
-            Telemetry.Dropped(verdict.DropReason, null);
+            metrics.Dropped(verdict.DropReason, null);
         }
 
         context.Response.StatusCode = verdict.Status;

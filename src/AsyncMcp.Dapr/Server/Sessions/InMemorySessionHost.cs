@@ -26,6 +26,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     private readonly SessionRefusals _refusals;
     private readonly InMemorySessionCap _cap;
     private readonly TimeProvider _time;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -39,6 +40,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         SessionRefusals refusals,
         InMemorySessionCap cap,
         TimeProvider time,
+        McpDaprMetrics metrics,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
@@ -48,6 +50,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         _refusals = refusals;
         _cap = cap;
         _time = time;
+        _metrics = metrics;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = loggerFactory.CreateLogger<InMemorySessionHost>();
@@ -61,7 +64,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         if (!_seen.TryAdd(envelope.Id))
         {
             Log.DuplicateEvent(_logger, envelope.Id, envelope.SessionId);
-            Telemetry.Redelivered.Add(1);
+            _metrics.Redelivered();
             return DeliveryStatus.Success;
         }
 

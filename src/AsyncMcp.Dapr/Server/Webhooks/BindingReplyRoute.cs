@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AsyncMcp.Dapr.Hosting;
@@ -18,7 +19,7 @@ internal sealed partial class BindingReplyRoute(
     DaprClient daprClient,
     WebhookBindingRegistry registry,
     IOptions<DaprWebhookReplyOptions> options,
-    WebhookDeliveryMetrics metrics,
+    McpDaprMetrics metrics,
     TimeProvider time,
     ILogger<QueuedReplyChannel> logger) : IReplyRoute
 {
