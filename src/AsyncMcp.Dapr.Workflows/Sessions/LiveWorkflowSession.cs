@@ -23,13 +23,14 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
     private readonly IDaprWorkflowClient _workflows;
     private readonly McpServerOptions _serverOptions;
     private readonly WorkflowSessionOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly Channel<LiveWork> _work = Channel.CreateUnbounded<LiveWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pump;
     private LiveSession? _live;
-    private long _lastWork = Environment.TickCount64;
+    private long _lastWork;
 
     public LiveWorkflowSession(
         string sessionId,
@@ -38,6 +39,7 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         IDaprWorkflowClient workflows,
         McpServerOptions serverOptions,
         WorkflowSessionOptions options,
+        TimeProvider time,
         ILoggerFactory loggerFactory,
         IServiceProvider services,
         ILogger logger)
@@ -48,6 +50,8 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         _workflows = workflows;
         _serverOptions = serverOptions;
         _options = options;
+        _time = time;
+        _lastWork = time.GetUtcNow().UtcTicks;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = logger;
@@ -56,12 +60,12 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
 
     public void Post(LiveWork work)
     {
-        Interlocked.Exchange(ref _lastWork, Environment.TickCount64);
+        Interlocked.Exchange(ref _lastWork, _time.GetUtcNow().UtcTicks);
         _work.Writer.TryWrite(work);
     }
 
     public bool IsIdle(DateTimeOffset now, TimeSpan idleFor) =>
-        TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastWork)) > idleFor;
+        now.UtcTicks - Interlocked.Read(ref _lastWork) > idleFor.Ticks;
 
     public async ValueTask DisposeAsync()
     {
