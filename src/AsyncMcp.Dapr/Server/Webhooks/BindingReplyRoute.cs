@@ -1,6 +1,6 @@
-using AsyncMcp.Dapr.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Wire;
