@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace AsyncMcp.Dapr.Emulator.Tests;
 
@@ -94,32 +95,6 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RETRY_is_retried_up_to_the_limit_then_dead_lettered()
-    {
-        _app.Handler = (_, r) => TestApp.Json(r, "{\"status\":\"RETRY\"}");
-        await PublishAsync("orders", "{}");
-        var outcome = Assert.Single(await _settled.WaitForAsync(1));
-        Assert.Equal(DeliveryStatus.DeadLettered, outcome.Status);
-        Assert.Equal("poison", outcome.DeadLetterTopic);
-        Assert.Equal(3, outcome.Attempts);
-        Assert.Equal(3, _app.Received.Count);
-
-        // The original message goes to the dead-letter topic on the same pubsub (subscription.go sendToDeadLetter).
-        var dead = Assert.Single(_emulator.Published("pubsub", "poison"));
-        Assert.Equal(_emulator.Published("pubsub", "orders")[0].Body.ToArray(), dead.Body.ToArray());
-    }
-
-    [Fact]
-    public async Task Retries_that_run_out_without_a_dead_letter_topic_discard_the_message()
-    {
-        _app.Handler = (_, r) => { r.StatusCode = 500; return Task.CompletedTask; };
-        await PublishAsync("nodlq", "{}");
-        var outcome = Assert.Single(await _settled.WaitForAsync(1));
-        Assert.Equal(DeliveryStatus.Discarded, outcome.Status);
-        Assert.Equal(3, outcome.Attempts);
-    }
-
-    [Fact]
     public async Task An_unknown_status_or_a_5xx_is_retried_until_the_app_succeeds()
     {
         var calls = 0;
@@ -137,39 +112,44 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Single(ids); // a retry is the same CloudEvent
     }
 
-    [Fact]
-    public async Task DROP_goes_to_the_dead_letter_topic_when_the_subscription_has_one()
+    /// <summary>
+    /// What daprd makes of the app's answer, with and without a dead-letter topic on the subscription
+    /// (postman/http/http.go Deliver: RETRY and 5xx are retried, DROP and 404 are ErrMessageDropped;
+    /// subscription.go: a dropped message, or one whose retries ran out, goes to the dead-letter topic if configured,
+    /// else it is discarded). A dead letter is the original message, on the same pubsub (subscription.go sendToDeadLetter).
+    /// </summary>
+    [Theory]
+    [InlineData(200, "{\"status\":\"RETRY\"}", "orders", "DeadLettered", 3)]
+    [InlineData(500, null, "nodlq", "Discarded", 3)]
+    [InlineData(200, "{\"status\":\"DROP\"}", "orders", "DeadLettered", 1)]
+    [InlineData(200, "{\"status\":\"DROP\"}", "nodlq", "Drop", 1)]
+    [InlineData(404, null, "orders", "DeadLettered", 1)]
+    [InlineData(404, null, "nodlq", "Drop", 1)]
+    public async Task The_apps_answer_decides_retry_drop_and_dead_letter(int statusCode, string? body, string topic, string expected, int attempts)
     {
-        // dapr/dapr pkg/runtime/subscription/subscription.go: ErrMessageDropped -> "send dropped message to dead letter queue if configured".
-        _app.Handler = (_, r) => TestApp.Json(r, "{\"status\":\"DROP\"}");
-        await PublishAsync("orders", "{}");
+        _app.Handler = (_, r) => body is null ? SetStatus(r, statusCode) : TestApp.Json(r, body, statusCode);
+        await PublishAsync(topic, "{}");
+
         var outcome = Assert.Single(await _settled.WaitForAsync(1));
-        Assert.Equal(DeliveryStatus.DeadLettered, outcome.Status);
-        Assert.Equal(1, outcome.Attempts); // not retried
-        Assert.Single(_emulator.Published("pubsub", "poison"));
+        Assert.Equal(Enum.Parse<DeliveryStatus>(expected), outcome.Status);
+        Assert.Equal(attempts, outcome.Attempts);
+        Assert.Equal(attempts, _app.Received.Count);
+        if (outcome.Status == DeliveryStatus.DeadLettered)
+        {
+            Assert.Equal("poison", outcome.DeadLetterTopic);
+            var dead = Assert.Single(_emulator.Published("pubsub", "poison"));
+            Assert.Equal(_emulator.Published("pubsub", topic)[0].Body.ToArray(), dead.Body.ToArray());
+        }
+        else
+        {
+            Assert.Empty(_emulator.Published("pubsub", "poison"));
+        }
     }
 
-    [Fact]
-    public async Task DROP_without_a_dead_letter_topic_is_dropped_without_retry()
+    private static Task SetStatus(HttpResponse response, int statusCode)
     {
-        _app.Handler = (_, r) => TestApp.Json(r, "{\"status\":\"DROP\"}");
-        await PublishAsync("nodlq", "{}");
-        var outcome = Assert.Single(await _settled.WaitForAsync(1));
-        Assert.Equal(DeliveryStatus.Drop, outcome.Status);
-        Assert.Equal(1, outcome.Attempts);
-    }
-
-    [Fact]
-    public async Task Http_404_is_a_non_retriable_drop()
-    {
-        // postman/http/http.go: 404 -> ErrMessageDropped (dead-lettered like DROP when configured).
-        _app.Handler = (_, r) => { r.StatusCode = 404; return Task.CompletedTask; };
-        await PublishAsync("nodlq", "{}");
-        await PublishAsync("orders", "{}");
-        var outcomes = await _settled.WaitForAsync(2);
-        Assert.Equal(DeliveryStatus.Drop, outcomes.Single(o => o.Topic == "nodlq").Status);
-        Assert.Equal(DeliveryStatus.DeadLettered, outcomes.Single(o => o.Topic == "orders").Status);
-        Assert.All(outcomes, o => Assert.Equal(1, o.Attempts));
+        response.StatusCode = statusCode;
+        return Task.CompletedTask;
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class SessionlessChannelPoolTests
     public async Task Connections_beyond_the_idle_limit_are_closed_and_the_rest_serve_the_next_requests()
     {
         var connector = new CountingConnector();
-        await using var pool = new SessionlessChannelPool(connector, Options.Create(new ProxyOptions { MaxIdleBackendConnections = 4 }), NullLoggerFactory.Instance);
+        await using var pool = new SessionlessChannelPool(connector, Options.Create(new ProxyOptions { MaxIdleBackendConnections = 4 }), TimeProvider.System, NullLoggerFactory.Instance);
 
         // Ten requests at once need ten connections; once answered, four stay for reuse.
         var channels = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => pool.RentAsync(TestContext.Current.CancellationToken)));

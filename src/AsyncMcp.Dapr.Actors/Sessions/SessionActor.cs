@@ -4,7 +4,6 @@ using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Wire;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,6 +31,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     private readonly SessionOutboxFactory _outboxes;
     private readonly ISessionCap _cap;
     private readonly TimeProvider _time;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -52,6 +52,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         SessionOutboxFactory outboxes,
         ISessionCap cap,
         TimeProvider time,
+        McpDaprMetrics metrics,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
         : base(host)
@@ -62,6 +63,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         _outboxes = outboxes;
         _cap = cap;
         _time = time;
+        _metrics = metrics;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = loggerFactory.CreateLogger<SessionActor>();
@@ -116,7 +118,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         if (SeenWindow.Contains(record, delivery.EventId))
         {
             ActorSessionLog.DuplicateSessionEvent(_logger, delivery.EventId, SessionId);
-            Telemetry.Redelivered.Add(1);
+            _metrics.Redelivered();
             return SessionOutcome.Duplicate;
         }
 
@@ -125,7 +127,8 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         MessageIds.Set(message, delivery.EventId);
         SeenWindow.Add(record, delivery.EventId, _sessionOptions.DeduplicationWindow);
         record.LastActivity = _time.GetUtcNow();
-        Shape(record, message, delivery.Message!);
+        // Keeps the messages that change the session's state, so that a rebuilt server reaches the same state.
+        SessionShaping.Shape(record.Replay, message, delivery.Message!);
         // The answers given since the last save ride on this one: no write of their own.
         TakeAnswered(record);
         if (message is JsonRpcRequest request)
@@ -303,76 +306,38 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return existing;
         }
 
-        if (!ReplyAddress.TryParse(record.ReplyTo, out var replyTo))
-        {
-            throw new InvalidOperationException($"Session {SessionId} has an unreadable reply address.");
-        }
-
-        // Replies take the route the opener named, to its connection. A delivery that fails for good is logged by the
-        // outbox; the session stays, and its requests in flight are answered when a later activation rebuilds it.
-        var outbox = _outboxes.Open(SessionId, replyTo, record.Connection, onFailed: static _ => { });
-        var transport = new DurableSessionTransport(SessionId, outbox, Answered, _loggerFactory);
-        var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
-        live.Start();
+        // Replies take the route the opener named, to its connection.
+        var live = SessionShaping.StartServer(_outboxes, SessionId, record.ReplyTo, record.Connection, Answered, _serverOptions, _loggerFactory, _services);
         _live = live;
         if (!replay)
         {
             return live;
         }
 
-        // Replay what shaped the session into the fresh server; it answers, and nobody but the replay hears it.
-        using var timeout = new CancellationTokenSource(_sessionOptions.ReplayTimeout);
-        var replayed = 0;
-        foreach (var text in record.Replay)
+        // Requests in flight now were accepted by an activation that is gone: each is answered or run again, never left.
+        var rebuilt = await SessionShaping.RebuildAsync(live, record.Replay, record.InFlight, delivering: null, _sessionOptions.ReplayTimeout);
+        foreach (var request in rebuilt.Failed)
         {
-            var message = SessionMessages.Read(text);
-            if (message is JsonRpcRequest request)
-            {
-                message = new JsonRpcRequest { Id = new RequestId($"asyncmcp-replay-{replayed}"), Method = request.Method, Params = request.Params };
-            }
-
-            await live.Transport.ReplayAsync(message, timeout.Token);
-            replayed++;
-        }
-
-        // Requests in flight now were accepted by an activation that is gone: answer each, never leave one unanswered.
-        var failed = 0;
-        var rerun = new List<JsonRpcMessage>();
-        foreach (var request in record.InFlight.ToList())
-        {
-            if (request.Idempotent && request.Reruns == 0)
-            {
-                request.Reruns++;
-                rerun.Add(SessionMessages.Read(request.Message));
-                continue;
-            }
-
             record.InFlight.Remove(request);
-            failed++;
-            await live.Transport.Outbox.SendAsync(new JsonRpcError
-            {
-                Id = SessionMessages.ParseId(request.Id),
-                Error = new JsonRpcErrorDetail
-                {
-                    Code = McpWireErrorCodes.RequestInterrupted,
-                    Message = $"The server replica that was running '{request.Method}' stopped before it answered. The request was not run again; send it again if it is safe to.",
-                },
-            }, CancellationToken.None);
         }
 
-        if (failed + rerun.Count > 0)
+        foreach (var request in rebuilt.Rerun)
+        {
+            request.Reruns++;
+        }
+
+        if (rebuilt.Failed.Count + rebuilt.Rerun.Count > 0)
         {
             await SaveAsync(record);
-            foreach (var message in rerun)
+            foreach (var request in rebuilt.Rerun)
             {
-                await live.Transport.DeliverAsync(message, CancellationToken.None);
+                await live.Transport.DeliverAsync(SessionMessages.Read(request.Message), CancellationToken.None);
             }
         }
 
-        ActorSessionLog.SessionRebuilt(_logger, SessionId, messageId, replayed, failed, rerun.Count);
+        ActorSessionLog.SessionRebuilt(_logger, SessionId, messageId, rebuilt.Replayed, rebuilt.Failed.Count, rebuilt.Rerun.Count);
         return live;
     }
-
     // Called from the server's sending thread once an answer is published; the actor's next save takes it off the list.
     private void Answered(RequestId id, string? _) => _answered.Enqueue(SessionMessages.Id(id));
 
@@ -396,32 +361,6 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         message.Context!.ExecutionContext = HandlerContext.Create(_logger, delivery.EventId, SessionId);
         return message;
     }
-
-    // Keeps the messages that change the session's state, so that a rebuilt server reaches the same state.
-    // logging/setLevel is obsolete in 2026-07-28 but part of the 2025-11-25 sessions this actor serves.
-#pragma warning disable MCP9005
-    private static void Shape(SessionRecord record, JsonRpcMessage message, string text)
-    {
-        switch (message)
-        {
-            case JsonRpcNotification { Method: NotificationMethods.InitializedNotification }:
-                record.Replay.Add(text);
-                break;
-            case JsonRpcRequest { Method: RequestMethods.LoggingSetLevel }:
-                record.Replay.RemoveAll(m => SessionMessages.Read(m) is JsonRpcRequest { Method: RequestMethods.LoggingSetLevel });
-                record.Replay.Add(text);
-                break;
-            case JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe }:
-                record.Replay.Add(text);
-                break;
-            case JsonRpcRequest { Method: RequestMethods.ResourcesUnsubscribe } unsubscribe:
-                var uri = SessionMessages.Parameter(unsubscribe, "uri");
-                record.Replay.RemoveAll(m => SessionMessages.Read(m) is JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe } s
-                    && SessionMessages.Parameter(s, "uri") == uri);
-                break;
-        }
-    }
-#pragma warning restore MCP9005
 
     private bool IsIdempotent(JsonRpcRequest request) =>
         request.Method == RequestMethods.ToolsCall && SessionMessages.ToolName(request) is { } name &&

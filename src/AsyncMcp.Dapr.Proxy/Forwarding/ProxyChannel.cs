@@ -31,11 +31,15 @@ internal sealed class ProxyChannel : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
     private long _sequence;
-    private long _lastActivityTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private readonly TimeProvider _time;
+    private long _lastActivityTicks;
     private int _disposed;
 
-    public ProxyChannel(ITransport backend, TimeSpan requestTimeout, ILogger logger)
+    public ProxyChannel(ITransport backend, TimeSpan requestTimeout, TimeProvider time, ILogger logger)
     {
+        // The idle sweep compares this with its own clock: both must read the same one.
+        _time = time;
+        _lastActivityTicks = time.GetUtcNow().UtcTicks;
         _backend = backend;
         _requestTimeout = requestTimeout;
         _logger = logger;
@@ -355,7 +359,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
     private static JsonRpcError Error(RequestId id, int code, string text) =>
         new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = text } };
 
-    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, DateTimeOffset.UtcNow.UtcTicks);
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, _time.GetUtcNow().UtcTicks);
 
     public async ValueTask DisposeAsync()
     {

@@ -9,7 +9,7 @@ using ModelContextProtocol.Server;
 namespace AsyncMcp.Dapr.Proxy.Front;
 
 /// <summary>The open front sessions of this proxy instance, by <c>Mcp-Session-Id</c>, up to <see cref="ProxyOptions.MaxSessions"/>.</summary>
-internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions<ProxyOptions> options, TimeProvider time, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, FrontSession> _sessions = new(StringComparer.Ordinal);
     private readonly ProxyOptions _options = options.Value;
@@ -33,7 +33,7 @@ internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = id };
             var backend = await connector.ConnectAsync(cancellationToken);
-            var channel = new ProxyChannel(backend, _options.RequestTimeout, loggerFactory.CreateLogger<ProxyChannel>()) { SessionStream = transport, FrontSessionId = id };
+            var channel = new ProxyChannel(backend, _options.RequestTimeout, time, loggerFactory.CreateLogger<ProxyChannel>()) { SessionStream = transport, FrontSessionId = id };
             channel.BackendSessionLost = () =>
             {
                 Close(id, "the MCP server no longer knows the session");

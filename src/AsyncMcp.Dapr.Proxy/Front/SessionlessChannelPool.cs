@@ -10,14 +10,14 @@ namespace AsyncMcp.Dapr.Proxy.Front;
 /// everything the server sends on it belongs to that request; ids are remapped by the channel, so a late answer to
 /// an earlier request on the same connection is dropped rather than misdelivered.
 /// </summary>
-internal sealed class SessionlessChannelPool(IBackendConnector connector, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed class SessionlessChannelPool(IBackendConnector connector, IOptions<ProxyOptions> options, TimeProvider time, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ConcurrentBag<ProxyChannel> _idle = [];
 
     public async Task<ProxyChannel> RentAsync(CancellationToken cancellationToken) =>
         _idle.TryTake(out var channel)
             ? channel
-            : new ProxyChannel(await connector.ConnectAsync(cancellationToken), options.Value.RequestTimeout, loggerFactory.CreateLogger<ProxyChannel>());
+            : new ProxyChannel(await connector.ConnectAsync(cancellationToken), options.Value.RequestTimeout, time, loggerFactory.CreateLogger<ProxyChannel>());
 
     public async Task ReturnAsync(ProxyChannel channel)
     {

@@ -15,6 +15,7 @@ internal sealed class StdioFront(
     StdioStreams streams,
     IOptions<ProxyOptions> options,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,7 +24,7 @@ internal sealed class StdioFront(
         await WhenStartedAsync(stoppingToken);
         var logger = loggerFactory.CreateLogger<StdioFront>();
         await using var front = new StreamServerTransport(streams.Input, streams.Output, "asyncmcp-dapr-proxy", loggerFactory);
-        var channel = new ProxyChannel(await connector.ConnectAsync(stoppingToken), options.Value.RequestTimeout, loggerFactory.CreateLogger<ProxyChannel>())
+        var channel = new ProxyChannel(await connector.ConnectAsync(stoppingToken), options.Value.RequestTimeout, time, loggerFactory.CreateLogger<ProxyChannel>())
         {
             SessionStream = front,
         };

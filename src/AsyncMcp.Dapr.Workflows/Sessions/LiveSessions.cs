@@ -20,6 +20,7 @@ internal sealed class LiveSessions(
     IDaprWorkflowClient workflows,
     IOptions<McpServerOptions> serverOptions,
     IOptions<WorkflowSessionOptions> sessionOptions,
+    TimeProvider time,
     ILoggerFactory loggerFactory,
     IServiceProvider services) : IAsyncDisposable
 {
@@ -50,7 +51,7 @@ internal sealed class LiveSessions(
         }
 
         var session = _sessions.GetOrAdd(work.SessionId, id => new LiveWorkflowSession(
-            id, instanceId, outboxes, workflows, serverOptions.Value, sessionOptions.Value, loggerFactory, services, _logger));
+            id, instanceId, outboxes, workflows, serverOptions.Value, sessionOptions.Value, time, loggerFactory, services, _logger));
         session.Post(work);
     }
 

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Wire;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -24,13 +23,14 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
     private readonly IDaprWorkflowClient _workflows;
     private readonly McpServerOptions _serverOptions;
     private readonly WorkflowSessionOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly Channel<LiveWork> _work = Channel.CreateUnbounded<LiveWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pump;
     private LiveSession? _live;
-    private long _lastWork = Environment.TickCount64;
+    private long _lastWork;
 
     public LiveWorkflowSession(
         string sessionId,
@@ -39,6 +39,7 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         IDaprWorkflowClient workflows,
         McpServerOptions serverOptions,
         WorkflowSessionOptions options,
+        TimeProvider time,
         ILoggerFactory loggerFactory,
         IServiceProvider services,
         ILogger logger)
@@ -49,6 +50,8 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         _workflows = workflows;
         _serverOptions = serverOptions;
         _options = options;
+        _time = time;
+        _lastWork = time.GetUtcNow().UtcTicks;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = logger;
@@ -57,12 +60,12 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
 
     public void Post(LiveWork work)
     {
-        Interlocked.Exchange(ref _lastWork, Environment.TickCount64);
+        Interlocked.Exchange(ref _lastWork, _time.GetUtcNow().UtcTicks);
         _work.Writer.TryWrite(work);
     }
 
     public bool IsIdle(DateTimeOffset now, TimeSpan idleFor) =>
-        TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastWork)) > idleFor;
+        now.UtcTicks - Interlocked.Read(ref _lastWork) > idleFor.Ticks;
 
     public async ValueTask DisposeAsync()
     {
@@ -106,75 +109,33 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
     private async Task<LiveSession> StartAsync(LiveWork work)
     {
         var snapshot = work.Snapshot ?? throw new InvalidOperationException($"Session {_sessionId} has no record to start from.");
-        if (!ReplyAddress.TryParse(snapshot.ReplyTo, out var replyTo))
-        {
-            throw new InvalidOperationException($"Session {_sessionId} has an unreadable reply address.");
-        }
-
-        var outbox = _outboxes.Open(_sessionId, replyTo, snapshot.Connection, onFailed: static _ => { });
-        var transport = new DurableSessionTransport(_sessionId, outbox, Answered, _loggerFactory);
-        var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
-        live.Start();
+        var live = SessionShaping.StartServer(_outboxes, _sessionId, snapshot.ReplyTo, snapshot.Connection, Answered, _serverOptions, _loggerFactory, _services);
         _live = live;
         if (work.Opening)
         {
             return live;
         }
 
-        // Replay what shaped the session into the fresh server; it answers, and nobody but the replay hears it.
-        using var timeout = new CancellationTokenSource(_options.ReplayTimeout);
-        var replayed = 0;
-        foreach (var text in snapshot.Replay)
-        {
-            var message = SessionMessages.Read(text);
-            if (message is JsonRpcRequest request)
-            {
-                message = new JsonRpcRequest { Id = new RequestId($"asyncmcp-replay-{replayed}"), Method = request.Method, Params = request.Params };
-            }
-
-            await live.Transport.ReplayAsync(message, timeout.Token).ConfigureAwait(false);
-            replayed++;
-        }
-
         // In flight now, and not the message this work delivers: accepted by a server that is gone. Answer each.
-        var failed = new List<string>();
-        var rerun = new List<InFlightRequest>();
-        foreach (var request in snapshot.InFlight)
-        {
-            if (work.Message == request.Message)
-            {
-                continue;
-            }
-
-            if (request.Idempotent && request.Reruns == 0)
-            {
-                rerun.Add(request);
-                continue;
-            }
-
-            failed.Add(request.Id);
-            await live.Transport.Outbox.SendAsync(SessionShaping.Interrupted(request), CancellationToken.None).ConfigureAwait(false);
-        }
-
-        if (failed.Count + rerun.Count > 0)
+        var rebuilt = await SessionShaping.RebuildAsync(live, snapshot.Replay, snapshot.InFlight, work.Message, _options.ReplayTimeout).ConfigureAwait(false);
+        if (rebuilt.Failed.Count + rebuilt.Rerun.Count > 0)
         {
             // Recorded before the re-runs start, so that a second rebuild gives up instead of running them a third time.
             await _workflows.RaiseEventAsync(_instanceId, SessionWorkflow.EventName, new SessionSignal
             {
                 Kind = SignalKinds.Rebuilt,
-                RequestIds = [.. failed],
-                Rerun = [.. rerun.Select(r => r.Id)],
+                RequestIds = [.. rebuilt.Failed.Select(r => r.Id)],
+                Rerun = [.. rebuilt.Rerun.Select(r => r.Id)],
             }).ConfigureAwait(false);
-            foreach (var request in rerun)
+            foreach (var request in rebuilt.Rerun)
             {
                 await live.Transport.DeliverAsync(SessionMessages.Read(request.Message), CancellationToken.None).ConfigureAwait(false);
             }
         }
 
-        WorkflowSessionLog.SessionRebuilt(_logger, _sessionId, work.EventId, replayed, failed.Count, rerun.Count);
+        WorkflowSessionLog.SessionRebuilt(_logger, _sessionId, work.EventId, rebuilt.Replayed, rebuilt.Failed.Count, rebuilt.Rerun.Count);
         return live;
     }
-
     private void Answered(RequestId id, string? answerId)
     {
         var requestId = SessionMessages.Id(id);

@@ -20,6 +20,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     private readonly string _serverTopic;
     private readonly ReplyAddress _replyTo;
     private readonly int _maxMessageBytes;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILogger _logger;
     private readonly PendingReplyTracker _pending;
     private int _disposed;
@@ -34,6 +35,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         int maxMessageBytes,
         TimeSpan? replyTimeout,
         TimeProvider time,
+        McpDaprMetrics metrics,
         ILoggerFactory loggerFactory)
         : base("dapr-pubsub-client", loggerFactory)
     {
@@ -44,6 +46,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         _serverTopic = serverTopic;
         _replyTo = replyTo;
         _maxMessageBytes = maxMessageBytes;
+        _metrics = metrics;
         _logger = loggerFactory.CreateLogger<PubSubClientSessionTransport>();
         Connection = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         _pending = new PendingReplyTracker(replyTimeout, time, FailPendingAsync);
@@ -59,6 +62,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         using var activity = Telemetry.StartPublish(message, _serverTopic, SessionId);
+        _metrics.Published(_serverTopic);
         var messageId = Guid.NewGuid().ToString("N");
         MessageIds.Set(message, messageId);
         using var scope = Log.BeginMessageScope(_logger, messageId, SessionId);
@@ -104,7 +108,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
         MessageIds.Set(envelope.Message!, envelope.Id);
         if (_pending.Received(envelope.Message!) is { } answered)
         {
-            Telemetry.RequestDuration.Record(answered.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("mcp.method.name", answered.Method));
+            _metrics.RequestAnswered(answered.Elapsed, answered.Method);
         }
 
         return WriteMessageAsync(envelope.Message!, cancellationToken);

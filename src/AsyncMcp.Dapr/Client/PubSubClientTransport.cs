@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class PubSubClientTransport : IClientTransport
     private readonly ReplyRouter _router;
     private readonly DaprPubSubClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
 
     internal PubSubClientTransport(
@@ -27,12 +29,14 @@ public sealed class PubSubClientTransport : IClientTransport
         ReplyRouter router,
         DaprPubSubClientOptions options,
         TimeProvider time,
+        McpDaprMetrics metrics,
         ILoggerFactory? loggerFactory)
     {
         _publisher = publisher;
         _router = router;
         _options = options;
         _time = time;
+        _metrics = metrics;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
@@ -45,7 +49,7 @@ public sealed class PubSubClientTransport : IClientTransport
     /// <inheritdoc />
     public Task<ITransport> ConnectAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<ITransport>(new PubSubClientSessionTransport(
-            _publisher, _router, _options.AppId!, _options.PubSubName, _options.ServerTopic, ReplyTo, _options.MaxMessageBytes, _options.ReplyTimeout, _time, _loggerFactory));
+            _publisher, _router, _options.AppId!, _options.PubSubName, _options.ServerTopic, ReplyTo, _options.MaxMessageBytes, _options.ReplyTimeout, _time, _metrics, _loggerFactory));
 
     /// <summary>
     /// Creates and connects an <see cref="McpClient"/> over this transport, with a <c>server/discover</c> probe timeout

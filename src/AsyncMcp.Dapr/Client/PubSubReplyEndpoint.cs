@@ -12,6 +12,7 @@ internal sealed class PubSubReplyEndpoint(
     ReplyRouter router,
     McpEnvelopeCodec codec,
     IOptions<DaprPubSubClientOptions> options,
+    McpDaprMetrics metrics,
     ILogger<PubSubReplyEndpoint> logger)
 {
     private readonly DaprPubSubClientOptions _options = options.Value;
@@ -19,7 +20,7 @@ internal sealed class PubSubReplyEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var (status, topic) = await ProcessAsync(context.Request, context.RequestAborted);
-        Telemetry.Delivered(topic ?? _options.EffectiveReplyTopic, _options.Route, status);
+        metrics.Delivered(topic ?? _options.EffectiveReplyTopic, _options.Route, status);
         await DeliveryResponse.WriteAsync(context, status);
     }
 
@@ -30,7 +31,7 @@ internal sealed class PubSubReplyEndpoint(
         {
             // Unread, so neither its id nor its session is known.
             Log.DroppedUnreadableEvent(logger, limit);
-            Telemetry.Dropped(DropReasons.TooLarge, _options.EffectiveReplyTopic);
+            metrics.Dropped(DropReasons.TooLarge, _options.EffectiveReplyTopic);
             return (DeliveryStatus.Drop, null);
         }
 
@@ -43,7 +44,7 @@ internal sealed class PubSubReplyEndpoint(
             // A message-less event (a session close) has no business on a reply topic.
             var error = decoded.Error == WireError.None ? WireError.MalformedCloudEvent : decoded.Error;
             Log.DroppedPoisonEvent(logger, envelope?.Id, envelope?.SessionId, envelope?.Source, error.ToString(), LogText.Escape(decoded.Detail ?? $"unexpected event type '{envelope?.Type}'"));
-            Telemetry.Dropped(DropReasons.Of(error), topic ?? _options.EffectiveReplyTopic);
+            metrics.Dropped(DropReasons.Of(error), topic ?? _options.EffectiveReplyTopic);
             return (DeliveryStatus.Drop, topic);
         }
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace AsyncMcp.Dapr.Client;
 
 /// <summary>Routes each reply delivered on this process's reply topic to the client connection it belongs to.</summary>
-internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, ILogger<ReplyRouter> logger)
+internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, McpDaprMetrics metrics, ILogger<ReplyRouter> logger)
 {
     private readonly ConcurrentDictionary<string, PubSubClientSessionTransport> _connections = new(StringComparer.Ordinal);
     private readonly DeduplicationWindow _seen = new(10_000);
@@ -76,14 +76,14 @@ internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, ILogger<Rep
         if (envelope.Connection is null || !_connections.TryGetValue(envelope.Connection, out var connection))
         {
             Log.ReplyForUnknownConnection(logger, envelope.Id, envelope.SessionId, envelope.Connection);
-            Telemetry.Dropped(DropReasons.UnknownConnection, envelope.Topic);
+            metrics.Dropped(DropReasons.UnknownConnection, envelope.Topic);
             return DeliveryStatus.Drop;
         }
 
         if (!_seen.TryAdd(envelope.Id))
         {
             Log.DuplicateEvent(logger, envelope.Id, envelope.SessionId);
-            Telemetry.Redelivered.Add(1);
+            metrics.Redelivered();
             return DeliveryStatus.Success;
         }
 

@@ -9,7 +9,7 @@ namespace AsyncMcp.Dapr.Hosting;
 /// app's own configuration of the options, which may override it.
 /// </summary>
 internal sealed class AppIdConfiguration(IConfiguration? configuration = null)
-    : IConfigureOptions<DaprPubSubServerOptions>, IConfigureOptions<DaprPubSubClientOptions>
+    : IConfigureOptions<DaprPubSubServerOptions>, IConfigureNamedOptions<DaprPubSubClientOptions>
 {
     /// <summary>The configuration key (and environment variable) that <c>dapr run</c> sets.</summary>
     public const string Key = "APP_ID";
@@ -19,4 +19,7 @@ internal sealed class AppIdConfiguration(IConfiguration? configuration = null)
     public void Configure(DaprPubSubServerOptions options) => options.AppId ??= AppId;
 
     public void Configure(DaprPubSubClientOptions options) => options.AppId ??= AppId;
+
+    // Every client of the app, the default one and those registered per server (AddKeyedMcpPubSubClient).
+    public void Configure(string? name, DaprPubSubClientOptions options) => Configure(options);
 }

@@ -86,22 +86,40 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the endpoint the sidecar delivers replies to (<see cref="DaprPubSubClientOptions.Route"/>) and, unless
     /// <see cref="DaprPubSubClientOptions.SubscribeProgrammatically"/> is off, declares the reply topic subscription.
+    /// With several clients (<c>AddKeyedMcpPubSubClient</c>, <c>AddMcpPubSubClients</c>), it maps the route of each
+    /// once, subscribed to every reply topic that names it.
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
-    /// <returns>The endpoint's convention builder.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddMcpPubSubClient()</c> was not called.</exception>
+    /// <returns>A convention builder covering every endpoint mapped.</returns>
+    /// <exception cref="InvalidOperationException">No pub/sub client was registered.</exception>
     public static IEndpointConventionBuilder MapMcpPubSubReplies(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var endpoint = Required<PubSubReplyEndpoint>(endpoints, nameof(MapMcpPubSubReplies), "builder.Services.AddMcpPubSubClient()");
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprPubSubClientOptions>>().Value;
-        var builder = endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
-        if (options.SubscribeProgrammatically)
+        var services = endpoints.ServiceProvider;
+        var clients = services.GetServices<McpPubSubClientRegistration>().Select(c => c.OptionsName).Distinct(StringComparer.Ordinal).ToList();
+        if (clients.Count == 0)
         {
-            builder.WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = options.EffectiveReplyTopic });
+            throw new InvalidOperationException(
+                $"Unable to find the services that {nameof(MapMcpPubSubReplies)}() needs. Call builder.Services.AddMcpPubSubClient() (or AddKeyedMcpPubSubClient) in the application's service configuration before app.{nameof(MapMcpPubSubReplies)}().");
         }
 
-        return builder.RequireDaprAppToken();
+        var monitor = services.GetRequiredService<IOptionsMonitor<DaprPubSubClientOptions>>();
+        List<IEndpointConventionBuilder> mapped = [];
+        foreach (var route in clients.Select(monitor.Get).GroupBy(options => options.Route, StringComparer.Ordinal))
+        {
+            var first = route.First();
+            var endpoint = ActivatorUtilities.CreateInstance<PubSubReplyEndpoint>(services, Options.Create(first));
+            var builder = endpoints.MapPost(route.Key, (RequestDelegate)endpoint.HandleAsync);
+            foreach (var (pubSub, topic) in route.Where(options => options.SubscribeProgrammatically)
+                .Select(options => (options.PubSubName, options.EffectiveReplyTopic)).Distinct())
+            {
+                builder.WithTopic(new TopicOptions { PubsubName = pubSub, Name = topic });
+            }
+
+            mapped.Add(builder);
+        }
+
+        return new McpDaprEndpointConventionBuilder(mapped).RequireDaprAppToken();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,8 +19,8 @@ internal static class DaprServiceCollectionExtensions
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DaprPubSubServerOptions>, AppIdConfiguration>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DaprPubSubClientOptions>, AppIdConfiguration>());
+        // First, so that the app-id default runs before the app's own configuration of the options.
+        services.AddMcpDaprShared();
         var options = services.AddOptions<TOptions>();
         if (configSectionPath is not null)
         {
@@ -33,8 +34,18 @@ internal static class DaprServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        return services;
+    }
+
+    /// <summary>The Dapr client, the clock, the metrics, the envelope codec and publisher, and the app-id default.</summary>
+    public static IServiceCollection AddMcpDaprShared(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DaprPubSubServerOptions>, AppIdConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DaprPubSubClientOptions>, AppIdConfiguration>());
         services.AddDaprClient();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<McpDaprMetrics>();
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
 

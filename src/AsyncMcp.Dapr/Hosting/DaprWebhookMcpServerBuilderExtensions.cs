@@ -42,7 +42,6 @@ public static class DaprWebhookMcpServerBuilderExtensions
         services.AddMcpDaprCore<DaprWebhookReplyOptions, DaprWebhookReplyOptionsValidator>(configure, configSectionPath);
         services.AddMetrics();
         services.TryAddSingleton<WebhookBindingRegistry>();
-        services.TryAddSingleton<WebhookDeliveryMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplyRoute, BindingReplyRoute>());
         return builder;
     }

@@ -12,7 +12,7 @@ namespace AsyncMcp.Dapr.Server;
 /// <c>asyncmcp.messages.dead_lettered</c> (by the topic it was first published to) and logged with its message id,
 /// session and publisher. Every dead letter is acknowledged: it has been seen, and nothing here can repair it.
 /// </summary>
-internal sealed class DeadLetterEndpoint(IOptions<DaprPubSubServerOptions> options, ILogger<DeadLetterEndpoint> logger)
+internal sealed class DeadLetterEndpoint(IOptions<DaprPubSubServerOptions> options, McpDaprMetrics metrics, ILogger<DeadLetterEndpoint> logger)
 {
     private readonly DaprPubSubServerOptions _options = options.Value;
 
@@ -24,18 +24,18 @@ internal sealed class DeadLetterEndpoint(IOptions<DaprPubSubServerOptions> optio
         if (await DeliveryResponse.ReadBodyAsync(context.Request, limit, context.RequestAborted) is not { } body)
         {
             Log.OversizedDeadLetter(logger, deadLetterTopic, limit);
-            Telemetry.DeadLettered(null);
+            metrics.DeadLettered(null);
         }
         else if (DeadLetter.Read(body, out var size) is { } letter)
         {
             using var scope = letter.MessageId is { } id ? Log.BeginMessageScope(logger, LogText.Escape(id)!, LogText.Escape(letter.SessionId)) : null;
             Log.DeadLetter(logger, LogText.Escape(letter.MessageId), LogText.Escape(letter.SessionId), LogText.Escape(letter.Source), LogText.Escape(letter.Type), LogText.Escape(letter.Topic), size);
-            Telemetry.DeadLettered(letter.Topic);
+            metrics.DeadLettered(letter.Topic);
         }
         else
         {
             Log.UnreadableDeadLetter(logger, deadLetterTopic, size);
-            Telemetry.DeadLettered(null);
+            metrics.DeadLettered(null);
         }
 
         await DeliveryResponse.WriteAsync(context, DeliveryStatus.Success);

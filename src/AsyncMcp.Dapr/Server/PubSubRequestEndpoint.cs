@@ -21,6 +21,7 @@ internal sealed class PubSubRequestEndpoint(
     ReplyRoutes routes,
     ErrorReplies errors,
     IOptions<DaprPubSubServerOptions> options,
+    McpDaprMetrics metrics,
     ILogger<PubSubRequestEndpoint> logger)
 {
     private readonly DaprPubSubServerOptions _options = options.Value;
@@ -29,7 +30,7 @@ internal sealed class PubSubRequestEndpoint(
     {
         var cancellationToken = context.RequestAborted;
         var (status, topic) = await ProcessAsync(context.Request, cancellationToken);
-        Telemetry.Delivered(topic ?? _options.Topic, _options.Route, status);
+        metrics.Delivered(topic ?? _options.Topic, _options.Route, status);
         await DeliveryResponse.WriteAsync(context, status);
     }
 
@@ -42,7 +43,7 @@ internal sealed class PubSubRequestEndpoint(
         {
             // Unread, so neither its id nor its session is known.
             Log.DroppedUnreadableEvent(logger, readLimit);
-            Telemetry.Dropped(DropReasons.TooLarge, _options.Topic);
+            metrics.Dropped(DropReasons.TooLarge, _options.Topic);
             return (DeliveryStatus.Drop, null);
         }
 
@@ -65,7 +66,7 @@ internal sealed class PubSubRequestEndpoint(
                 if (await routes.RefusalAsync(replyTo, cancellationToken) is { } reason)
                 {
                     Log.ReplyAddressRefused(logger, decoded.Envelope.Id, decoded.Envelope.SessionId, decoded.Envelope.Source, replyTo.ToString(), reason);
-                    Telemetry.Dropped(DropReasons.ReplyAddressRefused, topic ?? _options.Topic);
+                    metrics.Dropped(DropReasons.ReplyAddressRefused, topic ?? _options.Topic);
                     return (DeliveryStatus.Drop, topic);
                 }
             }
@@ -124,7 +125,7 @@ internal sealed class PubSubRequestEndpoint(
         }
 
         // The sidecar forwards a dropped event to the subscription's dead-letter topic.
-        Telemetry.Dropped(DropReasons.Of(decoded.Error), topic);
+        metrics.Dropped(DropReasons.Of(decoded.Error), topic);
         return DeliveryStatus.Drop;
     }
 

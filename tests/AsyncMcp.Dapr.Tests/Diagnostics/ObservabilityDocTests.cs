@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AsyncMcp.Dapr.Diagnostics;
-using AsyncMcp.Dapr.Server.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AsyncMcp.Dapr.Tests.Diagnostics;
@@ -54,11 +52,9 @@ public sealed partial class ObservabilityDocTests
                 }
             },
         };
-        RuntimeHelpers.RunClassConstructor(typeof(Telemetry).TypeHandle);
-        Telemetry.ObserveOpenSessions(() => 0);
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var webhooks = new WebhookDeliveryMetrics(services.GetRequiredService<IMeterFactory>());
         listener.Start();
+        using var services = new ServiceCollection().AddMetrics().AddSingleton<McpDaprMetrics>().BuildServiceProvider();
+        _ = services.GetRequiredService<McpDaprMetrics>();
         return found;
     }
 

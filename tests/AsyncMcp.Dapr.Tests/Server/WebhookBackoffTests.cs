@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Webhooks;
@@ -64,7 +65,7 @@ public sealed class WebhookBackoffTests : IDisposable
     }
 
     private QueuedReplyChannel Channel(FailingRoute route, List<Exception> failed, DaprWebhookReplyOptions options) =>
-        new(route, Address, "session-1", options, new WebhookDeliveryMetrics(_services.GetRequiredService<IMeterFactory>()), _time,
+        new(route, Address, "session-1", options, new McpDaprMetrics(_services.GetRequiredService<IMeterFactory>()), _time,
             NullLogger.Instance, error => { lock (failed) { failed.Add(error); } });
 
     // Moves the clock to one tick before the retry is due (nothing may happen), then onto it (the attempt must come).

@@ -20,7 +20,7 @@ internal sealed class TaskWebhookEndpoint(SignedWebhookReader reader, McpTaskWeb
     {
         var delivery = await reader.ReadAsync(context.Request, context.RequestAborted);
         var verdict = delivery.Refusal ?? Accept(delivery.Envelope!.Id, delivery.Envelope.Message);
-        SignedWebhookReader.Answer(context, verdict, logger);
+        reader.Answer(context, verdict, logger);
     }
 
     private WebhookVerdict Accept(string id, JsonRpcMessage? message)

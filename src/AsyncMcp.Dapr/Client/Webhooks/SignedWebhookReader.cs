@@ -15,7 +15,8 @@ internal sealed class SignedWebhookReader(
     McpEnvelopeCodec codec,
     WebhookReceiverSecrets secrets,
     IOptions<DaprWebhookReceiverOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    McpDaprMetrics metrics)
 {
     private readonly DaprWebhookReceiverOptions _options = options.Value;
     private readonly WebhookReplayGuard _replays = new(options.Value.ReplayCacheCapacity, options.Value.TimestampTolerance, time);
@@ -76,7 +77,7 @@ internal sealed class SignedWebhookReader(
     }
 
     /// <summary>Logs and counts a refused delivery, and answers with the verdict's status code.</summary>
-    public static void Answer(HttpContext context, WebhookVerdict verdict, Microsoft.Extensions.Logging.ILogger logger)
+    public void Answer(HttpContext context, WebhookVerdict verdict, Microsoft.Extensions.Logging.ILogger logger)
     {
         if (verdict.Reason is not null)
         {
@@ -85,7 +86,7 @@ internal sealed class SignedWebhookReader(
 
         if (verdict.DropReason is not null)
         {
-            Telemetry.Dropped(verdict.DropReason, null);
+            metrics.Dropped(verdict.DropReason, null);
         }
 
         context.Response.StatusCode = verdict.Status;

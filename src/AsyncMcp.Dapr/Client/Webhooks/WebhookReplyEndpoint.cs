@@ -27,7 +27,7 @@ internal sealed class WebhookReplyEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var verdict = await ProcessAsync(context.Request, context.RequestAborted);
-        SignedWebhookReader.Answer(context, verdict, logger);
+        reader.Answer(context, verdict, logger);
     }
 
     private async Task<WebhookVerdict> ProcessAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ using ModelContextProtocol.Protocol;
 namespace AsyncMcp.Dapr.Server.Replies;
 
 /// <summary>Answers a request that no session can take with a JSON-RPC error at its reply address (one attempt).</summary>
-internal sealed class ErrorReplies(ReplyRoutes routes, IOptions<DaprPubSubServerOptions> options)
+internal sealed class ErrorReplies(ReplyRoutes routes, IOptions<DaprPubSubServerOptions> options, McpDaprMetrics metrics)
 {
     /// <summary>
     /// Sends the error when the message is a request with a reply address; other messages have nobody to answer.
@@ -35,7 +35,9 @@ internal sealed class ErrorReplies(ReplyRoutes routes, IOptions<DaprPubSubServer
         }
 
         var error = new JsonRpcError { Id = request.Id, Error = new JsonRpcErrorDetail { Code = code, Message = message } };
-        using var activity = Telemetry.StartPublish(error, Telemetry.DestinationOf(replyTo), envelope.SessionId);
+        var destination = Telemetry.DestinationOf(replyTo);
+        using var activity = Telemetry.StartPublish(error, destination, envelope.SessionId);
+        metrics.Published(destination);
         var reply = McpEnvelope.Create(options.Value.AppId!, envelope.SessionId, envelope.Connection, error);
         try
         {

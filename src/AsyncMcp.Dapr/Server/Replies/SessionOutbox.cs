@@ -18,6 +18,7 @@ internal sealed class SessionOutbox : IAsyncDisposable
     private readonly string? _connection;
     private readonly string _appId;
     private readonly int _maxMessageBytes;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILogger _logger;
 
     public SessionOutbox(
@@ -28,6 +29,7 @@ internal sealed class SessionOutbox : IAsyncDisposable
         int maxMessageBytes,
         McpEnvelopeCodec codec,
         ReplyRoutes routes,
+        McpDaprMetrics metrics,
         ILogger<SessionOutbox> logger,
         Action<Exception> onFailed)
     {
@@ -37,6 +39,7 @@ internal sealed class SessionOutbox : IAsyncDisposable
         _appId = appId;
         _maxMessageBytes = maxMessageBytes;
         _codec = codec;
+        _metrics = metrics;
         _logger = logger;
         _channel = routes.Open(replyTo, sessionId, error =>
         {
@@ -56,6 +59,7 @@ internal sealed class SessionOutbox : IAsyncDisposable
     {
         var destination = Telemetry.DestinationOf(_replyTo);
         using var activity = Telemetry.StartPublish(message, destination, SessionId);
+        _metrics.Published(destination);
         var envelope = McpEnvelope.Create(_appId, SessionId, _connection, message);
         MessageIds.Set(message, envelope.Id);
         using var scope = Log.BeginMessageScope(_logger, envelope);
@@ -83,7 +87,7 @@ internal sealed class SessionOutbox : IAsyncDisposable
                         $"The request is {bytes.Length} bytes, larger than the wire limit of {_maxMessageBytes} bytes.");
                 default:
                     // A notification that cannot travel is dropped; it was logged above.
-                    Telemetry.Dropped(DropReasons.TooLarge, destination);
+                    _metrics.Dropped(DropReasons.TooLarge, destination);
                     return;
             }
         }

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,7 @@ internal sealed class SessionOutboxFactory(
     McpEnvelopeCodec codec,
     ReplyRoutes routes,
     IOptions<DaprPubSubServerOptions> options,
+    McpDaprMetrics metrics,
     ILogger<SessionOutbox> logger)
 {
     /// <summary>Opens the outbox of a session (or lane).</summary>
@@ -18,5 +20,5 @@ internal sealed class SessionOutboxFactory(
     /// <param name="connection">The client connection named by the opener, echoed on every reply.</param>
     /// <param name="onFailed">Called once when a message cannot be delivered for good.</param>
     public SessionOutbox Open(string? sessionId, ReplyAddress replyTo, string? connection, Action<Exception> onFailed) =>
-        new(sessionId, replyTo, connection, options.Value.AppId!, options.Value.MaxMessageBytes, codec, routes, logger, onFailed);
+        new(sessionId, replyTo, connection, options.Value.AppId!, options.Value.MaxMessageBytes, codec, routes, metrics, logger, onFailed);
 }

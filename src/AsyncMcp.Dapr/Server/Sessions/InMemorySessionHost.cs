@@ -26,6 +26,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
     private readonly SessionRefusals _refusals;
     private readonly InMemorySessionCap _cap;
     private readonly TimeProvider _time;
+    private readonly McpDaprMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -41,6 +42,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         InMemorySessionCap cap,
         DrainState drain,
         TimeProvider time,
+        McpDaprMetrics metrics,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
@@ -51,6 +53,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         _cap = cap;
         _drain = drain;
         _time = time;
+        _metrics = metrics;
         _loggerFactory = loggerFactory;
         _services = services;
         _logger = loggerFactory.CreateLogger<InMemorySessionHost>();
@@ -76,7 +79,7 @@ internal sealed class InMemorySessionHost : IMcpSessionHost, IAsyncDisposable
         if (!_seen.TryAdd(envelope.Id))
         {
             Log.DuplicateEvent(_logger, envelope.Id, envelope.SessionId);
-            Telemetry.Redelivered.Add(1);
+            _metrics.Redelivered();
             return DeliveryStatus.Success;
         }
 

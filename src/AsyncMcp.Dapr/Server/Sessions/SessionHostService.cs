@@ -15,6 +15,7 @@ internal sealed class SessionHostService(
     InMemorySessionHost inMemory,
     IOptions<DaprPubSubServerOptions> options,
     TimeProvider time,
+    McpDaprMetrics metrics,
     ILogger<SessionHostService> logger) : BackgroundService
 {
     /// <summary>How often idle sessions are looked for: a quarter of the idle timeout, between 50 ms and 30 s.</summary>
@@ -23,7 +24,7 @@ internal sealed class SessionHostService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var gauge = Telemetry.ObserveOpenSessions(() => host.OpenSessions);
+        using var gauge = metrics.ObserveOpenSessions(() => host.OpenSessions);
         using var timer = new PeriodicTimer(SweepPeriod(options.Value.SessionIdleTimeout), time);
         try
         {

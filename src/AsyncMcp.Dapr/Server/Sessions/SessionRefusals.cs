@@ -12,13 +12,13 @@ namespace AsyncMcp.Dapr.Server.Sessions;
 /// (<c>asyncmcp.messages.dropped</c>) and, for a request, answered with its JSON-RPC error. Every host uses it, so that
 /// a client sees the same code and text whichever host serves it.
 /// </summary>
-internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubServerOptions> options)
+internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubServerOptions> options, McpDaprMetrics metrics)
 {
     /// <summary>The session named does not exist here: closed, expired or never opened (-32001).</summary>
     public Task NotFoundAsync(ILogger logger, McpEnvelope envelope, string sessionId, CancellationToken cancellationToken)
     {
         SessionLog.UnknownSession(logger, envelope.Id, sessionId);
-        Telemetry.Dropped(DropReasons.UnknownSession, envelope.Topic);
+        metrics.Dropped(DropReasons.UnknownSession, envelope.Topic);
         return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionNotFound, NotFoundText(sessionId), cancellationToken);
     }
 
@@ -39,7 +39,7 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
             SessionLog.ForeignSession(logger, envelope.Id, envelope.Source, sessionId, ownerAppId);
         }
 
-        Telemetry.Dropped(DropReasons.SessionForbidden, envelope.Topic);
+        metrics.Dropped(DropReasons.SessionForbidden, envelope.Topic);
         return errors.SendAsync(logger, envelope, McpWireErrorCodes.SessionForbidden, $"Session '{sessionId}' belongs to another app.", cancellationToken);
     }
 
@@ -48,7 +48,7 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
     {
         var cap = options.Value.MaxSessionlessLanes;
         SessionLog.LaneCapReached(logger, envelope.Id, envelope.Source, cap);
-        Telemetry.Dropped(DropReasons.TooManySessions, envelope.Topic);
+        metrics.Dropped(DropReasons.TooManySessions, envelope.Topic);
         return errors.SendAsync(logger, envelope, McpWireErrorCodes.TooManySessions,
             $"The server has reached its limit of {cap} sessionless client connections. Try again later.", cancellationToken);
     }
@@ -67,7 +67,7 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
     {
         var cap = options.Value.MaxSessions;
         SessionLog.SessionCapReached(logger, envelope.Id, envelope.Source, cap);
-        Telemetry.Dropped(DropReasons.TooManySessions, envelope.Topic);
+        metrics.Dropped(DropReasons.TooManySessions, envelope.Topic);
         return errors.SendAsync(logger, envelope, McpWireErrorCodes.TooManySessions,
             $"The server has reached its limit of {cap} open sessions. Try again later.", cancellationToken);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Wire;
@@ -18,7 +19,7 @@ internal sealed partial class BindingReplyRoute(
     DaprClient daprClient,
     WebhookBindingRegistry registry,
     IOptions<DaprWebhookReplyOptions> options,
-    WebhookDeliveryMetrics metrics,
+    McpDaprMetrics metrics,
     TimeProvider time,
     ILogger<QueuedReplyChannel> logger) : IReplyRoute
 {

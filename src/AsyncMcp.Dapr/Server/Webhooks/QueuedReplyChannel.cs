@@ -19,7 +19,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
     private readonly ReplyAddress _address;
     private readonly string? _sessionId;
     private readonly DaprWebhookReplyOptions _options;
-    private readonly WebhookDeliveryMetrics _metrics;
+    private readonly McpDaprMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<Exception> _onFailed;
@@ -33,7 +33,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
         ReplyAddress address,
         string? sessionId,
         DaprWebhookReplyOptions options,
-        WebhookDeliveryMetrics metrics,
+        McpDaprMetrics metrics,
         TimeProvider time,
         ILogger logger,
         Action<Exception> onFailed)
@@ -93,7 +93,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
         {
             _failure = ex;
             _queue.Writer.TryComplete(ex);
-            _metrics.Failed(_address.Component);
+            _metrics.WebhookFailed(_address.Component);
             Log.WebhookDeliveryFailed(_logger, ex.MessageId, _sessionId, _address.ToString(), ex.Message);
             _onFailed(ex);
         }
@@ -141,7 +141,7 @@ internal sealed class QueuedReplyChannel : IReplyChannel
                 };
             }
 
-            _metrics.Retried(_address.Component);
+            _metrics.WebhookRetried(_address.Component);
             Log.WebhookDeliveryRetrying(_logger, id, _sessionId, _address.ToString(), attempt, delay, error.Message);
             await Task.Delay(delay, _time, _stopping.Token);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
