@@ -57,7 +57,7 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
     public Task ShuttingDownAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
     {
         SessionLog.RefusedWhileStopping(logger, envelope.Id, envelope.Source);
-        Telemetry.Dropped(DropReasons.ShuttingDown, envelope.Topic);
+        metrics.Dropped(DropReasons.ShuttingDown, envelope.Topic);
         return errors.SendAsync(logger, envelope, McpWireErrorCodes.ShuttingDown,
             "The server is shutting down and takes no new requests. Send the request again: another replica, or this one once restarted, will take it.", cancellationToken);
     }
