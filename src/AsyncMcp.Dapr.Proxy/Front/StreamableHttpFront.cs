@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Forwarding;
+using AsyncMcp.Dapr.Server.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -25,7 +26,6 @@ internal sealed class StreamableHttpFront(
     public const string SessionIdHeader = "Mcp-Session-Id";
     public const string ProtocolVersionHeader = "MCP-Protocol-Version";
 
-    private static readonly JsonSerializerOptions JsonOptions = McpJsonUtilities.DefaultOptions;
     private readonly ProxyOptions _options = options.Value;
 
     public async Task HandlePostAsync(HttpContext context)
@@ -53,7 +53,7 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
-        var message = await ReadMessageAsync(context);
+        var message = await ReadMessageAsync(context, ProtocolVersions.IsSessionless(version));
         if (message is null)
         {
             return;
@@ -67,6 +67,7 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
+        var opening = !request.Headers.ContainsKey(SessionIdHeader);
         var session = await FindOrOpenSessionAsync(context, message, version, requestId);
         if (session is null)
         {
@@ -85,6 +86,19 @@ internal sealed class StreamableHttpFront(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || !sessions.TryGet(session.Id, out _))
         {
             // The client went away, or the session ended under the request.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever the transport could not take must not leave a session slot behind, nor end as an empty 500.
+            if (opening)
+            {
+                sessions.Close(session.Id, "its initialize could not be handled");
+                context.Response.Headers.Remove(SessionIdHeader);
+            }
+
+            context.Response.Headers.ContentType = default;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+                $"Bad Request: the message could not be handled: {ex.Message}", requestId);
         }
     }
 
@@ -310,7 +324,7 @@ internal sealed class StreamableHttpFront(
         return false;
     }
 
-    private async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext context)
+    private async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext context, bool sessionless)
     {
         byte[] body;
         try
@@ -326,41 +340,13 @@ internal sealed class StreamableHttpFront(
             return null;
         }
 
-        JsonDocument document;
-        try
+        var read = FrontMessageReader.Read(body, sessionless);
+        if (read.Message is null)
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.ParseError, $"Parse error: {ex.Message}");
-            return null;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, read.ErrorCode, read.Error!, read.Id);
         }
 
-        using (document)
-        {
-            var root = document.RootElement;
-            var valid = root.ValueKind == JsonValueKind.Object &&
-                root.TryGetProperty("jsonrpc", out var jsonrpc) && jsonrpc.ValueKind == JsonValueKind.String && jsonrpc.ValueEquals("2.0") &&
-                (root.TryGetProperty("method", out var method) ? method.ValueKind == JsonValueKind.String
-                    : root.TryGetProperty("id", out _) && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _)));
-            if (!valid)
-            {
-                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
-                    "Invalid Request: the body must be one JSON-RPC 2.0 request, notification or response (batches are not allowed).");
-                return null;
-            }
-
-            try
-            {
-                return root.Deserialize<JsonRpcMessage>(JsonOptions);
-            }
-            catch (JsonException ex)
-            {
-                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest, $"Invalid Request: {ex.Message}");
-                return null;
-            }
-        }
+        return read.Message;
     }
 
     internal static void InitializeSseResponse(HttpContext context)

@@ -85,6 +85,9 @@ internal static partial class Log
     [LoggerMessage(1021, LogLevel.Warning, "Sent no error reply to message {MessageId} of session {SessionId}: replies to {ReplyTo} are not allowed. {Reason}")]
     public static partial void ErrorReplyRefused(ILogger logger, string messageId, string? sessionId, string replyTo, string reason);
 
+    [LoggerMessage(1022, LogLevel.Warning, "Refused a request to the Streamable HTTP door with {Status} (session {SessionId}): {Reason}")]
+    public static partial void DoorRefused(ILogger logger, int status, string reason, string? sessionId);
+
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);
 }

@@ -15,4 +15,7 @@ public static class McpDaprConfiguration
 
     /// <summary><see cref="ActorSessionOptions"/>: <c>Mcp:Sessions</c>.</summary>
     public const string SessionsSection = "Mcp:Sessions";
+
+    /// <summary><see cref="McpHttpDoorOptions"/>: <c>Mcp:Http</c>.</summary>
+    public const string HttpSection = "Mcp:Http";
 }

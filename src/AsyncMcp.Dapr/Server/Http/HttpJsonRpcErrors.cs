@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using ModelContextProtocol.Protocol;
 
-namespace AsyncMcp.Dapr.Proxy.Front;
+namespace AsyncMcp.Dapr.Server.Http;
 
 /// <summary>Writes an HTTP error whose body is a JSON-RPC error response, as the Streamable HTTP transport allows.</summary>
 internal static class HttpJsonRpcErrors
