@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Forwarding;
+using AsyncMcp.Dapr.Wire;
 using AsyncMcp.Dapr.Server.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal sealed class StreamableHttpFront(
 {
     public const string SessionIdHeader = "Mcp-Session-Id";
     public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+    public const string LastEventIdHeader = "Last-Event-ID";
 
     private readonly ProxyOptions _options = options.Value;
 
@@ -121,6 +123,13 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
+        var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
+        if (lastEventId.Length > 0)
+        {
+            await ResumeAsync(context, session, lastEventId);
+            return;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         InitializeSseResponse(context);
         try
@@ -136,6 +145,38 @@ internal sealed class StreamableHttpFront(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The client or the proxy closed the stream.
+        }
+    }
+
+    // Replays what the client missed of one stream after the event it names, then follows the stream until it ends.
+    private async Task ResumeAsync(HttpContext context, FrontSession session, string lastEventId)
+    {
+#pragma warning disable MCP9006 // Obsolete for the SDK's own stateful server only; 2025-11-25 clients resume streams with it.
+        var reader = session.Events is { } events ? await events.GetStreamReaderAsync(lastEventId, context.RequestAborted) : null;
+#pragma warning restore MCP9006
+        if (reader is null)
+        {
+            var why = session.Events is null
+                ? "this proxy keeps no events (Proxy:ResumableEventsPerSession is 0)"
+                : $"the event is unknown in this session, or the events after it were dropped (the proxy keeps {_options.ResumableEventsPerSession} events per session)";
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+                $"Bad Request: the stream of Last-Event-ID '{LogText.Escape(lastEventId)}' cannot be resumed: {why}. Send the request again.");
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        InitializeSseResponse(context);
+        try
+        {
+            await SseEvents.WriteAsync(reader, context.Response.Body, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client or the proxy closed the stream.
+        }
+        catch (McpException)
+        {
+            // Events were dropped under the replay: end the stream; resuming from its last id now answers 400.
         }
     }
 
