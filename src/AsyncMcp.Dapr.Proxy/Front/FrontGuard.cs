@@ -74,6 +74,6 @@ internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute
         var frontSessionId = context.Request.Headers[StreamableHttpFront.SessionIdHeader].ToString();
         Log.Refused(logger, string.IsNullOrEmpty(frontSessionId) ? null : LogText.Escape(frontSessionId), LogText.Escape(message)!);
         context.Response.Headers[HeaderNames.Connection] = "close";
-        return HttpJsonRpcErrors.WriteAsync(context, status, (int)ModelContextProtocol.McpErrorCode.InvalidRequest, message);
+        return HttpJsonRpcErrors.WriteAsync(context, status, HttpJsonRpcErrors.TransportRefusal, message);
     }
 }

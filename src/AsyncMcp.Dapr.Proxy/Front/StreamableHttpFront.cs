@@ -37,14 +37,14 @@ internal sealed class StreamableHttpFront(
         if (!accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)) ||
             !accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, HttpJsonRpcErrors.TransportRefusal,
                 "Not Acceptable: the client must accept both application/json and text/event-stream.");
             return;
         }
 
         if (!request.HasJsonContentType())
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, HttpJsonRpcErrors.TransportRefusal,
                 "Unsupported Media Type: the body must be application/json.");
             return;
         }
@@ -113,7 +113,7 @@ internal sealed class StreamableHttpFront(
 
         if (!context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, HttpJsonRpcErrors.TransportRefusal,
                 "Not Acceptable: the client must accept text/event-stream.");
             return;
         }
@@ -139,8 +139,8 @@ internal sealed class StreamableHttpFront(
         catch (InvalidOperationException) when (!context.Response.HasStarted)
         {
             context.Response.Headers.ContentType = default;
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status409Conflict, (int)McpErrorCode.InvalidRequest,
-                "Conflict: this session already has its GET stream.");
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
+                "Bad Request: this session already has its GET stream; resume a stream with Last-Event-ID instead.");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -159,7 +159,7 @@ internal sealed class StreamableHttpFront(
             var why = session.Events is null
                 ? "this proxy keeps no events (Proxy:ResumableEventsPerSession is 0)"
                 : $"the event is unknown in this session, or the events after it were dropped (the proxy keeps {_options.ResumableEventsPerSession} events per session)";
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
                 $"Bad Request: the stream of Last-Event-ID '{LogText.Escape(lastEventId)}' cannot be resumed: {why}. Send the request again.");
             return;
         }
@@ -187,12 +187,15 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
-        if (await FindSessionAsync(context, default) is { } session)
+        // As the SDK's server: 200 whether or not the session (still) exists, so that ending a session is idempotent.
+        var id = context.Request.Headers[SessionIdHeader].ToString();
+        if (id.Length > 0 && sessions.TryGet(id, out var session))
         {
             // The backend session ends too: the client transport sends the close event when it is disposed.
             sessions.Close(session.Id, "ended by the client (DELETE)");
-            context.Response.StatusCode = StatusCodes.Status200OK;
         }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     // GET and DELETE exist only for sessions (2025-11-25): refused with 405 under the sessionless protocol.
@@ -207,7 +210,7 @@ internal sealed class StreamableHttpFront(
         if (ProtocolVersions.IsSessionless(version))
         {
             context.Response.Headers.Allow = HttpMethods.Post;
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, HttpJsonRpcErrors.TransportRefusal,
                 $"Method Not Allowed: protocol {version} {sessionlessRefusal}.");
             return false;
         }
@@ -292,8 +295,9 @@ internal sealed class StreamableHttpFront(
             if (session is not null && version.Length > 0 && session.Channel.NegotiatedProtocolVersion is { } negotiated &&
                 !string.Equals(version, negotiated, StringComparison.Ordinal))
             {
-                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch,
-                    $"Bad Request: the {ProtocolVersionHeader} header '{version}' differs from the session's protocol '{negotiated}'.", requestId);
+                // As the SDK's server: the session refuses the request inside its response stream (HTTP 200).
+                await RefuseInStreamAsync(context, message, requestId,
+                    $"Invalid Request: the {ProtocolVersionHeader} header '{version}' differs from the session's protocol '{negotiated}'.");
                 return null;
             }
 
@@ -302,7 +306,7 @@ internal sealed class StreamableHttpFront(
 
         if (message is not JsonRpcRequest { Method: RequestMethods.Initialize })
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
                 $"Bad Request: the {SessionIdHeader} header is required; only initialize opens a session.", requestId);
             return null;
         }
@@ -331,12 +335,25 @@ internal sealed class StreamableHttpFront(
         return opened;
     }
 
+    private static async Task RefuseInStreamAsync(HttpContext context, JsonRpcMessage message, RequestId requestId, string text)
+    {
+        if (message is not JsonRpcRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        InitializeSseResponse(context);
+        var error = new JsonRpcError { Id = requestId, Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidRequest, Message = text } };
+        await context.Response.WriteAsync($"event: message\ndata: {JsonSerializer.Serialize<JsonRpcMessage>(error, McpJsonUtilities.DefaultOptions)}\n\n", context.RequestAborted);
+    }
+
     private async Task<FrontSession?> FindSessionAsync(HttpContext context, RequestId requestId)
     {
         var id = context.Request.Headers[SessionIdHeader].ToString();
         if (id.Length == 0)
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
                 $"Bad Request: the {SessionIdHeader} header is required.", requestId);
             return null;
         }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using ModelContextProtocol;
 
 namespace AsyncMcp.Dapr.Server.Http;
 
@@ -40,6 +39,6 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
         var sessionId = context.Request.Headers["Mcp-Session-Id"].ToString();
         Log.DoorRefused(logger, status, LogText.Escape(refusal)!, sessionId.Length == 0 ? null : LogText.Escape(sessionId));
         context.Response.Headers[HeaderNames.Connection] = "close";
-        return HttpJsonRpcErrors.WriteAsync(context, status, (int)McpErrorCode.InvalidRequest, refusal);
+        return HttpJsonRpcErrors.WriteAsync(context, status, HttpJsonRpcErrors.TransportRefusal, refusal);
     }
 }
