@@ -1,6 +1,7 @@
 using System.Text.Unicode;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Server.Http;
+using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -66,7 +67,7 @@ internal static class FrontMessageReader
                 return FrontRead.Fail((int)McpErrorCode.InvalidRequest, "Invalid Request: the body is null.");
             }
 
-            if (!sessionless && message is JsonRpcRequest { Method: RequestMethods.Initialize } initialize && InitializeFault(initialize.Params) is { } fault)
+            if (!sessionless && message is JsonRpcRequest { Method: RequestMethods.Initialize } initialize && InitializeParamsCheck.Fault(initialize.Params) is { } fault)
             {
                 return FrontRead.Fail((int)McpErrorCode.InvalidParams, $"Invalid params: {fault}", initialize.Id);
             }
@@ -85,29 +86,10 @@ internal static class FrontMessageReader
     private static RequestId IdOf(JsonElement root) =>
         !root.TryGetProperty("method", out _) || !root.TryGetProperty("id", out var id) ? default : id.ValueKind switch
         {
-            JsonValueKind.String when id.GetString() is { } text && !HasLoneSurrogate(text) => new RequestId(text),
+            JsonValueKind.String when TryGetString(id) is { } text && !HasLoneSurrogate(text) => new RequestId(text),
             JsonValueKind.Number when id.TryGetInt64(out var number) => new RequestId(number),
             _ => default,
         };
-
-    private static string? InitializeFault(JsonNode? parameters)
-    {
-        if (parameters is not JsonObject)
-        {
-            return "initialize needs params: an object with protocolVersion, capabilities and clientInfo.";
-        }
-
-        try
-        {
-            var read = parameters.Deserialize<InitializeRequestParams>(JsonOptions);
-            return read is { ProtocolVersion: { Length: > 0 }, ClientInfo.Name: not null } ? null
-                : "initialize needs protocolVersion (a string), capabilities (an object) and clientInfo (name and version).";
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            return $"initialize params are not InitializeRequestParams: {ex.Message}";
-        }
-    }
 
     // Only escaped strings can hold a lone surrogate: valid UTF-8 cannot encode one.
     private static string? FindLoneSurrogate(ReadOnlySpan<byte> body)
@@ -121,18 +103,44 @@ internal static class FrontMessageReader
                 continue;
             }
 
-            if (reader.ValueIsEscaped && HasLoneSurrogate(reader.GetString()!))
+            var text = TryGetString(ref reader);
+            if (text is null || (reader.ValueIsEscaped && HasLoneSurrogate(text)))
             {
-                return reader.TokenType == JsonTokenType.PropertyName ? "a property name" : property is null ? "a string" : $"the value of '{property}'";
+                return reader.TokenType == JsonTokenType.PropertyName ? "a property name" : property is null ? "a string" : $"the value of '{LogText.Escape(property)}'";
             }
 
             if (reader.TokenType == JsonTokenType.PropertyName)
             {
-                property = reader.GetString();
+                property = text;
             }
         }
 
         return null;
+    }
+
+    // The reader refuses to unescape a lone surrogate into UTF-8 (InvalidOperationException): that is the finding too.
+    private static string? TryGetString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? TryGetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     internal static bool HasLoneSurrogate(string text)

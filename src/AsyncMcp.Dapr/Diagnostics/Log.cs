@@ -88,6 +88,9 @@ internal static partial class Log
     [LoggerMessage(1022, LogLevel.Warning, "Refused a request to the Streamable HTTP door with {Status} (session {SessionId}): {Reason}")]
     public static partial void DoorRefused(ILogger logger, int status, string reason, string? sessionId);
 
+    [LoggerMessage(1023, LogLevel.Warning, "Refused initialize {MessageId} from {Source} without opening a session: {Reason}")]
+    public static partial void InitializeRefused(ILogger logger, string messageId, string? source, string reason);
+
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
@@ -5,13 +7,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Server.Http;
 
 /// <summary>
 /// Checks every request to the server's Streamable HTTP door (<see cref="McpHttpDoorOptions.Route"/>) against the
 /// <see cref="HostOriginRules"/> before the MCP SDK sees it: 403 with a JSON-RPC error otherwise. Other routes (the
-/// sidecar's deliveries, health) pass untouched.
+/// sidecar's deliveries, health) pass untouched. An <c>initialize</c> whose params are malformed is refused here with
+/// 400 and -32602, before the SDK opens a session for it.
 /// </summary>
 internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogger<HttpDoorGuard> logger) : IMiddleware
 {
@@ -20,14 +25,66 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!IsDoor(context.Request.Path, _route) || _rules.Check(context.Request) is not { } refusal)
+        if (!IsDoor(context.Request.Path, _route))
         {
             await next(context);
             return;
         }
 
-        await RefuseAsync(context, logger, refusal);
+        if (_rules.Check(context.Request) is { } refusal)
+        {
+            await RefuseAsync(context, logger, refusal);
+            return;
+        }
+
+        if (await MalformedInitializeAsync(context.Request) is { } fault)
+        {
+            Log.DoorRefused(logger, StatusCodes.Status400BadRequest, LogText.Escape(fault.Message)!, null);
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidParams, fault.Message, fault.Id);
+            return;
+        }
+
+        await next(context);
     }
+
+    // A POST that may open a session (no session id yet) is read once here, and read again by the SDK.
+    private static async Task<(string Message, RequestId Id)?> MalformedInitializeAsync(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || request.Headers.ContainsKey("Mcp-Session-Id") || !request.HasJsonContentType())
+        {
+            return null;
+        }
+
+        request.EnableBuffering();
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return null; // Not JSON: the SDK answers that itself.
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+
+        if (body is not JsonObject { } message || message["method"] is not JsonValue method || !method.TryGetValue<string>(out var name) ||
+            name != RequestMethods.Initialize || IsSessionless(request))
+        {
+            return null;
+        }
+
+        return InitializeParamsCheck.Fault(message["params"]) is { } fault
+            ? ($"Invalid params: {fault}", message["id"] is JsonValue id && id.TryGetValue<long>(out var number) ? new RequestId(number)
+                : message["id"] is JsonValue text && text.TryGetValue<string>(out var s) ? new RequestId(s) : default)
+            : null;
+    }
+
+    // From 2026-07-28 on, initialize is no method at all: the SDK answers it with Method not found.
+    private static bool IsSessionless(HttpRequest request) =>
+        string.CompareOrdinal(request.Headers["MCP-Protocol-Version"].ToString(), "2026-07-28") >= 0;
 
     /// <summary>Whether <paramref name="path"/> is the door's route (a trailing slash aside).</summary>
     public static bool IsDoor(PathString path, string route) =>
