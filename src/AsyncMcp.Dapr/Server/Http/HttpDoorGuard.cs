@@ -76,10 +76,10 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
             return null;
         }
 
-        return InitializeParamsCheck.Fault(message["params"]) is { } fault
-            ? ($"Invalid params: {fault}", message["id"] is JsonValue id && id.TryGetValue<long>(out var number) ? new RequestId(number)
-                : message["id"] is JsonValue text && text.TryGetValue<string>(out var s) ? new RequestId(s) : default)
-            : null;
+        // A request without a valid id is an invalid request before its params matter: the SDK answers that itself.
+        RequestId id = message["id"] is JsonValue value && value.TryGetValue<long>(out var number) ? new RequestId(number)
+            : message["id"] is JsonValue text && text.TryGetValue<string>(out var s) ? new RequestId(s) : default;
+        return id.Id is not null && InitializeParamsCheck.Fault(message["params"]) is { } fault ? ($"Invalid params: {fault}", id) : null;
     }
 
     // From 2026-07-28 on, initialize is no method at all: the SDK answers it with Method not found.
