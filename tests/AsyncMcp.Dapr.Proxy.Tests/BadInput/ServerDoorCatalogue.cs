@@ -27,6 +27,7 @@ public sealed class ServerDoorCatalogue(BadInputDoors doors) : IClassFixture<Bad
         ["initialize without params"] = (d => Post(d.ServerDoor, """{"jsonrpc":"2.0","id":1,"method":"initialize"}"""), HttpStatusCode.BadRequest, "-32602"),
         ["initialize without clientInfo"] = (d => Post(d.ServerDoor, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}"""), HttpStatusCode.BadRequest, "-32602"),
         ["initialize with a numeric protocolVersion"] = (d => Post(d.ServerDoor, Initialize.Replace("\"2025-11-25\"", "20251125", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "-32602"),
+        ["initialize with a lone surrogate in its params"] = (d => Post(d.ServerDoor, Initialize.Replace("\"raw\"", "\"\\ud800\"", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "-32602"),
         ["text that is not JSON"] = (d => Post(d.ServerDoor, "this is { not json"), HttpStatusCode.BadRequest, "-32600"),
         ["a batch"] = (d => Post(d.ServerDoor, $"[{Initialize}]"), HttpStatusCode.BadRequest, "-32600"),
         ["an unknown session id"] = (d => With(Post(d.ServerDoor, ToolsList), "Mcp-Session-Id", "no-such-session"), HttpStatusCode.NotFound, "-32001"),

@@ -56,10 +56,10 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
         }
 
         request.EnableBuffering();
-        JsonNode? body;
+        JsonDocument document;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
         }
         catch (JsonException)
         {
@@ -70,16 +70,41 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
             request.Body.Position = 0;
         }
 
-        if (body is not JsonObject { } message || message["method"] is not JsonValue method || !method.TryGetValue<string>(out var name) ||
-            name != RequestMethods.Initialize || IsSessionless(request))
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("method", out var method) ||
+                method.ValueKind != JsonValueKind.String || !method.ValueEquals(RequestMethods.Initialize) || IsSessionless(request))
+            {
+                return null;
+            }
+
+            var id = root.TryGetProperty("id", out var value) ? value.ValueKind switch
+            {
+                JsonValueKind.Number when value.TryGetInt64(out var number) => new RequestId(number),
+                JsonValueKind.String when TryGetString(value) is { } text => new RequestId(text),
+                _ => default,
+            } : default;
+
+            // Only the params of an initialize become nodes: the check reads them as the SDK would.
+            var parameters = root.TryGetProperty("params", out var p) ? JsonNode.Parse(p.GetRawText()) : null;
+
+            // A request without a valid id is an invalid request before its params matter: the SDK answers that itself.
+            return id.Id is not null && InitializeParamsCheck.Fault(parameters) is { } fault ? ($"Invalid params: {fault}", id) : null;
+        }
+    }
+
+    // A string escape holding a lone surrogate cannot be read as a string: no id to echo.
+    private static string? TryGetString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
         {
             return null;
         }
-
-        // A request without a valid id is an invalid request before its params matter: the SDK answers that itself.
-        RequestId id = message["id"] is JsonValue value && value.TryGetValue<long>(out var number) ? new RequestId(number)
-            : message["id"] is JsonValue text && text.TryGetValue<string>(out var s) ? new RequestId(s) : default;
-        return id.Id is not null && InitializeParamsCheck.Fault(message["params"]) is { } fault ? ($"Invalid params: {fault}", id) : null;
     }
 
     // From 2026-07-28 on, initialize is no method at all: the SDK answers it with Method not found.
