@@ -1,7 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net;
-using System.Text.Json;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using AsyncMcp.Dapr.Proxy.Front;
 using AsyncMcp.Dapr.Server.Sessions;
 using Microsoft.Extensions.DependencyInjection;
