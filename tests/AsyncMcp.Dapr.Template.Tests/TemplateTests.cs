@@ -127,18 +127,30 @@ public sealed class TemplateTests(DefaultProjectFixture fixture) : IClassFixture
         Assert.Equal(ExpectedResult, Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
     }
 
-    [Fact]
-    public async Task Streamable_http_door_refuses_a_host_that_is_not_allowed()
+    [Theory]
+    [InlineData("Host", "attacker.example")]
+    [InlineData("Origin", "http://attacker.example")]
+    public async Task Streamable_http_door_refuses_a_host_or_origin_that_is_not_allowed(string header, string value)
     {
-        // AllowedHosts (ASP.NET Core host filtering) in appsettings.json: a DNS-rebinding page names its own host.
+        // Mcp:Http in appsettings.json (the library's guard of the door): a DNS-rebinding page names its own host.
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Server.Address, "/mcp"))
         {
             Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Host = "attacker.example";
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        if (header == "Host")
+        {
+            request.Headers.Host = value;
+        }
+        else
+        {
+            request.Headers.Add(header, value);
+        }
+
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("\"code\":-32000", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,22 @@ public sealed class ProxyOptions
     /// </summary>
     public int MaxIdleBackendConnections { get; set; } = 64;
 
+    /// <summary>
+    /// How many events of its SSE streams each front session keeps, so that a client whose connection dropped resumes
+    /// with <c>Last-Event-ID</c> and misses nothing (2025-11-25 clients). The oldest go first; 0 turns resumption off.
+    /// Default: 256.
+    /// </summary>
+    public int ResumableEventsPerSession { get; set; } = 256;
+
+    /// <summary>
+    /// The most bytes of messages each front session keeps for resumption (the oldest go first). The proxy holds at most
+    /// <see cref="MaxSessions"/> times this. Default: 1 MiB.
+    /// </summary>
+    public long ResumableBytesPerSession { get; set; } = 1024 * 1024;
+
+    /// <summary>The reconnection delay the priming event of each stream gives the client (SSE <c>retry:</c>). Default: 1 second.</summary>
+    public TimeSpan StreamRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The transport behind the proxy. Default: <see cref="ProxyBackend.PubSub"/>.</summary>
     public ProxyBackend Backend { get; set; } = ProxyBackend.PubSub;
 

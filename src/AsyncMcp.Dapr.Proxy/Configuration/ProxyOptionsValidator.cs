@@ -48,6 +48,21 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             failures.Add($"{nameof(ProxyOptions.MaxRequestBodyBytes)} must be at least 1024; it is {options.MaxRequestBodyBytes}.");
         }
 
+        if (options.ResumableEventsPerSession < 0)
+        {
+            failures.Add($"{nameof(ProxyOptions.ResumableEventsPerSession)} must be 0 (off) or more; it is {options.ResumableEventsPerSession}.");
+        }
+
+        if (options.ResumableBytesPerSession < options.MaxRequestBodyBytes && options.ResumableEventsPerSession > 0)
+        {
+            failures.Add($"{nameof(ProxyOptions.ResumableBytesPerSession)} must be at least {nameof(ProxyOptions.MaxRequestBodyBytes)} ({options.MaxRequestBodyBytes}); it is {options.ResumableBytesPerSession}.");
+        }
+
+        if (options.StreamRetryInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(ProxyOptions.StreamRetryInterval)} must be positive; it is {options.StreamRetryInterval}.");
+        }
+
         if (options.BearerToken is { Length: < 16 })
         {
             failures.Add($"{nameof(ProxyOptions.BearerToken)} must be at least 16 characters long when set.");

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Diagnostics;
-using AsyncMcp.Dapr.Proxy.Diagnostics;
 using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol.Protocol;
+using Log = AsyncMcp.Dapr.Proxy.Diagnostics.Log;
 
 namespace AsyncMcp.Dapr.Proxy.Forwarding;
 
@@ -131,7 +131,11 @@ internal sealed class ProxyChannel : IAsyncDisposable
             Log.ForwardFailed(_logger, LogText.Escape(request.Method)!, pending.MessageId, _backend.SessionId, FrontSessionId, ex);
             if (TryComplete(pending))
             {
-                await AnswerFrontAsync(pending, Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}"), pending.MessageId);
+                // Text that cannot be encoded (a lone surrogate) is the client's fault; anything else is the way to the server.
+                var answer = ex is ArgumentException
+                    ? Error(pending.FrontId, (int)ModelContextProtocol.McpErrorCode.InvalidParams, $"Invalid params: the request cannot be encoded as UTF-8: {ex.Message}")
+                    : Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}");
+                await AnswerFrontAsync(pending, answer, pending.MessageId);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Diagnostics;
+using AsyncMcp.Dapr.Server.Http;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -10,12 +11,13 @@ using Microsoft.Net.Http.Headers;
 namespace AsyncMcp.Dapr.Proxy.Front;
 
 /// <summary>
-/// Checks every request to the MCP endpoint before it is read: Host and Origin against DNS rebinding (403), the
+/// Checks every request to the MCP endpoint before it is read: Host and Origin against DNS rebinding (403, the rules of the server's own door), the
 /// bearer token when one is configured (401), and the size of the body (413).
 /// </summary>
 internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute route, ILogger<FrontGuard> logger) : IMiddleware
 {
     private readonly ProxyOptions _options = options.Value;
+    private readonly HostOriginRules _rules = new(options.Value.EffectiveAllowedHosts, options.Value.AllowedOrigins);
     private readonly byte[]? _token = options.Value.BearerToken is { } token ? Encoding.UTF8.GetBytes(token) : null;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -26,16 +28,9 @@ internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute
             return;
         }
 
-        if (!IsAllowedHost(context.Request.Host.Host))
+        if (_rules.Check(context.Request) is { } refusal)
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"Forbidden: the Host '{context.Request.Host}' is not allowed.");
-            return;
-        }
-
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !IsAllowedOrigin(origin))
-        {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"Forbidden: the Origin '{origin}' is not allowed.");
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, refusal);
             return;
         }
 
@@ -61,29 +56,6 @@ internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute
         await next(context);
     }
 
-    private bool IsAllowedHost(string host)
-    {
-        var hosts = _options.EffectiveAllowedHosts;
-        if (hosts.Contains("*"))
-        {
-            return true;
-        }
-
-        // Kestrel reports an IPv6 host with brackets; the configuration may name it either way.
-        return hosts.Any(allowed => string.Equals(allowed, host, StringComparison.OrdinalIgnoreCase) ||
-            string.Equals(allowed.Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
-    }
-
-    private bool IsAllowedOrigin(string origin)
-    {
-        if (_options.AllowedOrigins?.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)) == true)
-        {
-            return true;
-        }
-
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && IsAllowedHost(uri.Host);
-    }
-
     private bool HasToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -102,6 +74,6 @@ internal sealed class FrontGuard(IOptions<ProxyOptions> options, ProxyFrontRoute
         var frontSessionId = context.Request.Headers[StreamableHttpFront.SessionIdHeader].ToString();
         Log.Refused(logger, string.IsNullOrEmpty(frontSessionId) ? null : LogText.Escape(frontSessionId), LogText.Escape(message)!);
         context.Response.Headers[HeaderNames.Connection] = "close";
-        return HttpJsonRpcErrors.WriteAsync(context, status, (int)ModelContextProtocol.McpErrorCode.InvalidRequest, message);
+        return HttpJsonRpcErrors.WriteAsync(context, status, HttpJsonRpcErrors.TransportRefusal, message);
     }
 }

@@ -12,9 +12,10 @@ internal sealed class FrontSession : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
 
-    public FrontSession(string id, StreamableHttpServerTransport transport, ProxyChannel channel)
+    public FrontSession(string id, StreamableHttpServerTransport transport, ProxyChannel channel, SessionEventStore? events)
     {
         Id = id;
+        Events = events;
         Transport = transport;
         Channel = channel;
         _pump = Task.Run(PumpAsync);
@@ -25,6 +26,9 @@ internal sealed class FrontSession : IAsyncDisposable
     public StreamableHttpServerTransport Transport { get; }
 
     public ProxyChannel Channel { get; }
+
+    /// <summary>The events kept for resumption; <see langword="null"/> when resumption is off.</summary>
+    public SessionEventStore? Events { get; }
 
     private async Task PumpAsync()
     {

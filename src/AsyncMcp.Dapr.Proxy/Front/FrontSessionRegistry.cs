@@ -31,7 +31,12 @@ internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions
         {
             // 128 random bits: a session id cannot be guessed.
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = id };
+            var events = _options.ResumableEventsPerSession > 0
+                ? new SessionEventStore(id, _options.ResumableEventsPerSession, _options.ResumableBytesPerSession, _options.StreamRetryInterval)
+                : null;
+#pragma warning disable MCP9006 // Obsolete for the SDK's own stateful server only; 2025-11-25 clients resume streams with it.
+            var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = id, EventStreamStore = events };
+#pragma warning restore MCP9006
             var backend = await connector.ConnectAsync(cancellationToken);
             var channel = new ProxyChannel(backend, _options.RequestTimeout, time, loggerFactory.CreateLogger<ProxyChannel>()) { SessionStream = transport, FrontSessionId = id };
             channel.BackendSessionLost = () =>
@@ -39,7 +44,7 @@ internal sealed class FrontSessionRegistry(IBackendConnector connector, IOptions
                 Close(id, "the MCP server no longer knows the session");
                 return Task.CompletedTask;
             };
-            var session = new FrontSession(id, transport, channel);
+            var session = new FrontSession(id, transport, channel, events);
             _sessions[id] = session;
             Log.SessionOpened(_logger, id, Count);
             return session;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Forwarding;
+using AsyncMcp.Dapr.Wire;
+using AsyncMcp.Dapr.Server.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -24,8 +26,8 @@ internal sealed class StreamableHttpFront(
 {
     public const string SessionIdHeader = "Mcp-Session-Id";
     public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+    public const string LastEventIdHeader = "Last-Event-ID";
 
-    private static readonly JsonSerializerOptions JsonOptions = McpJsonUtilities.DefaultOptions;
     private readonly ProxyOptions _options = options.Value;
 
     public async Task HandlePostAsync(HttpContext context)
@@ -35,14 +37,14 @@ internal sealed class StreamableHttpFront(
         if (!accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)) ||
             !accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, HttpJsonRpcErrors.TransportRefusal,
                 "Not Acceptable: the client must accept both application/json and text/event-stream.");
             return;
         }
 
         if (!request.HasJsonContentType())
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, HttpJsonRpcErrors.TransportRefusal,
                 "Unsupported Media Type: the body must be application/json.");
             return;
         }
@@ -53,7 +55,7 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
-        var message = await ReadMessageAsync(context);
+        var message = await ReadMessageAsync(context, ProtocolVersions.IsSessionless(version));
         if (message is null)
         {
             return;
@@ -67,6 +69,7 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
+        var opening = !request.Headers.ContainsKey(SessionIdHeader);
         var session = await FindOrOpenSessionAsync(context, message, version, requestId);
         if (session is null)
         {
@@ -86,6 +89,19 @@ internal sealed class StreamableHttpFront(
         {
             // The client went away, or the session ended under the request.
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever the transport could not take must not leave a session slot behind, nor end as an empty 500.
+            if (opening)
+            {
+                sessions.Close(session.Id, "its initialize could not be handled");
+                context.Response.Headers.Remove(SessionIdHeader);
+            }
+
+            context.Response.Headers.ContentType = default;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+                $"Bad Request: the message could not be handled: {ex.Message}", requestId);
+        }
     }
 
     public async Task HandleGetAsync(HttpContext context)
@@ -97,13 +113,20 @@ internal sealed class StreamableHttpFront(
 
         if (!context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status406NotAcceptable, HttpJsonRpcErrors.TransportRefusal,
                 "Not Acceptable: the client must accept text/event-stream.");
             return;
         }
 
         if (await FindSessionAsync(context, default) is not { } session)
         {
+            return;
+        }
+
+        var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
+        if (lastEventId.Length > 0)
+        {
+            await ResumeAsync(context, session, lastEventId);
             return;
         }
 
@@ -116,12 +139,44 @@ internal sealed class StreamableHttpFront(
         catch (InvalidOperationException) when (!context.Response.HasStarted)
         {
             context.Response.Headers.ContentType = default;
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status409Conflict, (int)McpErrorCode.InvalidRequest,
-                "Conflict: this session already has its GET stream.");
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
+                "Bad Request: this session already has its GET stream; resume a stream with Last-Event-ID instead.");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The client or the proxy closed the stream.
+        }
+    }
+
+    // Replays what the client missed of one stream after the event it names, then follows the stream until it ends.
+    private async Task ResumeAsync(HttpContext context, FrontSession session, string lastEventId)
+    {
+#pragma warning disable MCP9006 // Obsolete for the SDK's own stateful server only; 2025-11-25 clients resume streams with it.
+        var reader = session.Events is { } events ? await events.GetStreamReaderAsync(lastEventId, context.RequestAborted) : null;
+#pragma warning restore MCP9006
+        if (reader is null)
+        {
+            var why = session.Events is null
+                ? "this proxy keeps no events (Proxy:ResumableEventsPerSession is 0)"
+                : $"the event is unknown in this session, or the events after it were dropped (the proxy keeps {_options.ResumableEventsPerSession} events per session)";
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
+                $"Bad Request: the stream of Last-Event-ID '{LogText.Escape(lastEventId)}' cannot be resumed: {why}. Send the request again.");
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        InitializeSseResponse(context);
+        try
+        {
+            await SseEvents.WriteAsync(reader, context.Response.Body, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client or the proxy closed the stream.
+        }
+        catch (McpException)
+        {
+            // Events were dropped under the replay: end the stream; resuming from its last id now answers 400.
         }
     }
 
@@ -132,12 +187,15 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
-        if (await FindSessionAsync(context, default) is { } session)
+        // As the SDK's server: 200 whether or not the session (still) exists, so that ending a session is idempotent.
+        var id = context.Request.Headers[SessionIdHeader].ToString();
+        if (id.Length > 0 && sessions.TryGet(id, out var session))
         {
             // The backend session ends too: the client transport sends the close event when it is disposed.
             sessions.Close(session.Id, "ended by the client (DELETE)");
-            context.Response.StatusCode = StatusCodes.Status200OK;
         }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     // GET and DELETE exist only for sessions (2025-11-25): refused with 405 under the sessionless protocol.
@@ -152,7 +210,7 @@ internal sealed class StreamableHttpFront(
         if (ProtocolVersions.IsSessionless(version))
         {
             context.Response.Headers.Allow = HttpMethods.Post;
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, HttpJsonRpcErrors.TransportRefusal,
                 $"Method Not Allowed: protocol {version} {sessionlessRefusal}.");
             return false;
         }
@@ -237,8 +295,9 @@ internal sealed class StreamableHttpFront(
             if (session is not null && version.Length > 0 && session.Channel.NegotiatedProtocolVersion is { } negotiated &&
                 !string.Equals(version, negotiated, StringComparison.Ordinal))
             {
-                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch,
-                    $"Bad Request: the {ProtocolVersionHeader} header '{version}' differs from the session's protocol '{negotiated}'.", requestId);
+                // As the SDK's server: the session refuses the request inside its response stream (HTTP 200).
+                await RefuseInStreamAsync(context, message, requestId,
+                    $"Invalid Request: the {ProtocolVersionHeader} header '{version}' differs from the session's protocol '{negotiated}'.");
                 return null;
             }
 
@@ -247,7 +306,7 @@ internal sealed class StreamableHttpFront(
 
         if (message is not JsonRpcRequest { Method: RequestMethods.Initialize })
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
                 $"Bad Request: the {SessionIdHeader} header is required; only initialize opens a session.", requestId);
             return null;
         }
@@ -276,12 +335,25 @@ internal sealed class StreamableHttpFront(
         return opened;
     }
 
+    private static async Task RefuseInStreamAsync(HttpContext context, JsonRpcMessage message, RequestId requestId, string text)
+    {
+        if (message is not JsonRpcRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        InitializeSseResponse(context);
+        var error = new JsonRpcError { Id = requestId, Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidRequest, Message = text } };
+        await context.Response.WriteAsync($"event: message\ndata: {JsonSerializer.Serialize<JsonRpcMessage>(error, McpJsonUtilities.DefaultOptions)}\n\n", context.RequestAborted);
+    }
+
     private async Task<FrontSession?> FindSessionAsync(HttpContext context, RequestId requestId)
     {
         var id = context.Request.Headers[SessionIdHeader].ToString();
         if (id.Length == 0)
         {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, HttpJsonRpcErrors.TransportRefusal,
                 $"Bad Request: the {SessionIdHeader} header is required.", requestId);
             return null;
         }
@@ -310,7 +382,7 @@ internal sealed class StreamableHttpFront(
         return false;
     }
 
-    private async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext context)
+    private async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext context, bool sessionless)
     {
         byte[] body;
         try
@@ -326,41 +398,13 @@ internal sealed class StreamableHttpFront(
             return null;
         }
 
-        JsonDocument document;
-        try
+        var read = FrontMessageReader.Read(body, sessionless);
+        if (read.Message is null)
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.ParseError, $"Parse error: {ex.Message}");
-            return null;
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, read.ErrorCode, read.Error!, read.Id);
         }
 
-        using (document)
-        {
-            var root = document.RootElement;
-            var valid = root.ValueKind == JsonValueKind.Object &&
-                root.TryGetProperty("jsonrpc", out var jsonrpc) && jsonrpc.ValueKind == JsonValueKind.String && jsonrpc.ValueEquals("2.0") &&
-                (root.TryGetProperty("method", out var method) ? method.ValueKind == JsonValueKind.String
-                    : root.TryGetProperty("id", out _) && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _)));
-            if (!valid)
-            {
-                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest,
-                    "Invalid Request: the body must be one JSON-RPC 2.0 request, notification or response (batches are not allowed).");
-                return null;
-            }
-
-            try
-            {
-                return root.Deserialize<JsonRpcMessage>(JsonOptions);
-            }
-            catch (JsonException ex)
-            {
-                await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidRequest, $"Invalid Request: {ex.Message}");
-                return null;
-            }
-        }
+        return read.Message;
     }
 
     internal static void InitializeSseResponse(HttpContext context)

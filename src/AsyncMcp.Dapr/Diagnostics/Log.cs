@@ -85,6 +85,12 @@ internal static partial class Log
     [LoggerMessage(1021, LogLevel.Warning, "Sent no error reply to message {MessageId} of session {SessionId}: replies to {ReplyTo} are not allowed. {Reason}")]
     public static partial void ErrorReplyRefused(ILogger logger, string messageId, string? sessionId, string replyTo, string reason);
 
+    [LoggerMessage(1022, LogLevel.Warning, "Refused a request to the Streamable HTTP door with {Status} (session {SessionId}): {Reason}")]
+    public static partial void DoorRefused(ILogger logger, int status, string reason, string? sessionId);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Refused initialize {MessageId} from {Source} without opening a session: {Reason}")]
+    public static partial void InitializeRefused(ILogger logger, string messageId, string? source, string reason);
+
     [LoggerMessage(1090, LogLevel.Warning, "Refused {Method} {Path}: the dapr-api-token header does not carry the app API token (APP_API_TOKEN), so the call is not from this app's Dapr sidecar.")]
     public static partial void AppTokenRefused(ILogger logger, string method, string? path);
 

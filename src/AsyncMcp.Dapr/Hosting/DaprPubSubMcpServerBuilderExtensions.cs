@@ -1,9 +1,12 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server;
+using AsyncMcp.Dapr.Server.Http;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -52,8 +55,18 @@ public static class DaprPubSubMcpServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionHostService>());
         services.TryAddSingleton<PubSubRequestEndpoint>();
         services.TryAddSingleton<DeadLetterEndpoint>();
+        AddHttpDoorGuard(services);
         // A tool that needs sampling, elicitation or roots from a client without them fails naming the capability.
         builder.WithRequestFilters(filters => filters.AddCallToolFilter(MissingClientCapabilityFilter.Wrap));
         return builder;
+    }
+
+    // On by default: the server's own Streamable HTTP door (app.MapMcp) gets the Host and Origin rules of Mcp:Http.
+    private static void AddHttpDoorGuard(IServiceCollection services)
+    {
+        services.AddOptions<McpHttpDoorOptions>().BindConfiguration(McpDaprConfiguration.HttpSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpHttpDoorOptions>, McpHttpDoorOptionsValidator>());
+        services.TryAddSingleton<HttpDoorGuard>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HttpDoorGuardStartupFilter>());
     }
 }

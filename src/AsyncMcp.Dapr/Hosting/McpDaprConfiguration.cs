@@ -15,4 +15,7 @@ public static class McpDaprConfiguration
 
     /// <summary>The options of a durable session host (<c>WithActorSessions()</c>, <c>WithWorkflowSessions()</c>): <c>Mcp:Sessions</c>.</summary>
     public const string SessionsSection = "Mcp:Sessions";
+
+    /// <summary><see cref="McpHttpDoorOptions"/>: <c>Mcp:Http</c>.</summary>
+    public const string HttpSection = "Mcp:Http";
 }

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Server.Http;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Server;
 
@@ -91,6 +94,16 @@ internal sealed class PubSubRequestEndpoint(
             // Tools can read the id (McpDaprTelemetry.MessageIdOf) to log what the client logs, and the sender.
             MessageIds.SetDelivered(message, envelope.Id, envelope.Source);
             MessageIds.SetReplyPath(message, new DeliveredReplyPath(envelope.ReplyTo?.ToString(), envelope.SessionId, envelope.Connection));
+        }
+
+        if (envelope.Message is JsonRpcRequest { Method: RequestMethods.Initialize } initialize && envelope.SessionId is null &&
+            InitializeParamsCheck.Fault(initialize.Params) is { } fault)
+        {
+            // Refused before any host opens a session for it: a malformed initialize must not take a slot.
+            Log.InitializeRefused(logger, envelope.Id, envelope.Source, fault);
+            Telemetry.Dropped(DropReasons.MalformedJsonRpc, topic ?? _options.Topic);
+            await errors.SendAsync(logger, envelope, (int)McpErrorCode.InvalidParams, $"Invalid params: {fault}", cancellationToken);
+            return (DeliveryStatus.Success, topic);
         }
 
         var status = envelope.Type == McpCloudEventTypes.SessionClose

@@ -62,7 +62,7 @@ public static class ServerApp
         app.MapSubscribeHandler().RequireDaprAppToken(); // GET /dapr/subscribe; with APP_API_TOKEN set, only for the sidecar
         app.MapMcpPubSub();                // POST /mcp/pubsub/requests: MCP requests from the topic
         app.MapMcpDeadLetters();           // POST /mcp/pubsub/deadletters: counts and logs what could never be processed
-        app.MapMcp("/mcp");                // Streamable HTTP (Host checked against AllowedHosts in appsettings.json)
+        app.MapMcp("/mcp");                // Streamable HTTP; Host and Origin checked first (Mcp:Http in appsettings.json)
         app.MapHealthChecks("/healthz");   // polled by daprd (appHealthCheckPath in dapr.yaml)
         return app;
     }
