@@ -36,7 +36,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         // Nothing is recorded: daprd keeps no copy of what it carries, and a growing log would tax the collector.
         var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256, RecordPublished = false });
         emulator.AddComponent("pubsub", "pubsub.in-memory");
-        emulator.AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
 
         // The webhook route: the binding's URL is the webhook client's address, so that client gets a fixed port.
         var secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
@@ -48,7 +48,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         var environment = new BenchEnvironment(emulator);
 
         // The sample server serves the same tools on its Streamable HTTP door at /mcp.
-        var server = await environment.StartAsync("server", ServerApp.Build, new Dictionary<string, string?> { ["Mcp:Webhooks:SecretStore"] = "secretstore" });
+        // echo may also run as an MCP task (a workflow instance per call): the tasks path calls it that way.
+        var server = await environment.StartAsync("server", ServerApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:Webhooks:SecretStore"] = "secretstore",
+            ["Mcp:Tasks:Tools:echo"] = "Optional",
+        });
         environment.DirectEndpoint = new Uri(server.Address, "/mcp");
 
         var client = await environment.StartAsync("client", ClientApp.Build, null);
@@ -79,8 +84,29 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             ["Mcp:PubSub:ServerTopic"] = ActorSessionsTopic,
         });
         environment.ActorSessionsTransport = actorsClient.App.Services.GetRequiredService<PubSubClientTransport>();
+
+        // And with each session a Dapr workflow instance.
+        await environment.StartAsync("server-workflows", ServerApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:Topic"] = WorkflowSessionsTopic,
+            ["Mcp:PubSub:MaxSessions"] = "100000",
+            ["Mcp:Sessions:Workflows"] = "true",
+        });
+        var workflowsClient = await environment.StartAsync("workflows-client", ClientApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:ServerTopic"] = WorkflowSessionsTopic,
+        });
+        environment.WorkflowSessionsTransport = workflowsClient.App.Services.GetRequiredService<PubSubClientTransport>();
         return environment;
     }
+
+    /// <summary>A client app whose server hosts each session as a Dapr workflow instance.</summary>
+    public PubSubClientTransport WorkflowSessionsTransport { get; private set; } = null!;
+
+    /// <summary>State operations applied by every emulated state store, and reminder calls to the actor runtime, so far.</summary>
+    public SidecarWork Work() => new(
+        _emulator.StateStore(StateStore)!.Writes,
+        _emulator.Actors.ReminderCalls);
 
     public Task<McpClient> ConnectDirectAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         McpClient.CreateAsync(
@@ -103,9 +129,16 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public Task<McpClient> ConnectActorSessionsAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         ActorSessionsTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
 
+    public Task<McpClient> ConnectWorkflowSessionsAsync(string? protocolVersion, CancellationToken cancellationToken) =>
+        WorkflowSessionsTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
+
     private const string ReplyBinding = "client-replies";
 
+    private const string StateStore = "statestore";
+
     private const string ActorSessionsTopic = "mcp-actor-requests";
+
+    private const string WorkflowSessionsTopic = "mcp-workflow-requests";
 
     /// <summary>A loopback port free at the time of the call.</summary>
     internal static int FreePort()

@@ -8,11 +8,11 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 }
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
-//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors] [--codec 200000 | none] [--memory 1000,10000 | none]
+//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks] [--codec 200000 | none] [--memory 1000,10000 | none]
 //        [--hosts in-memory,actors] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors").Split(',');
+var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks").Split(',');
 // Rounds alternate every path at one session count, so that a change in the machine's load hits both sides of a ratio.
 var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
@@ -46,7 +46,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
             foreach (var path in paths)
             {
                 Console.WriteLine($"{path.Label}, {sessions} session(s), round {round} ...");
-                var run = await PathBenchmark.RunAsync(path.Label, path.Connect, sessions, warmup, duration) with
+                var run = await PathBenchmark.RunAsync(path, environment.Work, sessions, warmup, duration) with
                 {
                     Round = round,
                     Baseline = all.FirstOrDefault(p => p.Key == path.Baseline)?.Label,
@@ -54,6 +54,9 @@ await using (var environment = await BenchEnvironment.StartAsync())
                 runs.Add(run);
                 Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
                     $"{run.CpuMicrosecondsPerCall:F0} µs CPU and {run.BytesAllocatedPerCall / 1024:F1} KB allocated per call");
+                Console.WriteLine($"  per call: {run.StateWritesPerCall:F2} state writes, {run.ReminderCallsPerCall:F3} reminder calls, " +
+                    $"{run.LockContentionsPerCall:F2} lock contentions; thread pool: {run.Pool.MeanQueued:F1} queued on average " +
+                    $"(at most {run.Pool.MaxQueued}), {run.Pool.StartThreads} → {run.Pool.MaxThreads} threads; load average {run.LoadAverage:F1}");
             }
         }
     }
