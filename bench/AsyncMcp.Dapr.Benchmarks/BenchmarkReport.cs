@@ -66,13 +66,15 @@ internal static class BenchmarkReport
         }
 
         text.AppendLine().AppendLine("### Server memory per open idle session").AppendLine();
-        text.AppendLine("The server in a process of its own; its managed heap after full collections, against its heap before the sessions.").AppendLine();
-        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 20) | opened in |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        text.AppendLine("The server in a process of its own; its managed heap after full collections, against its heap before the sessions.");
+        text.AppendLine("State: keys and values the sessions added to the state store (in the sidecar's process), once idle.").AppendLine();
+        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 2) | state KB per idle session (target ≤ 4) | opened in |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in memory)
         {
-            var idle = result.BytesPerDeactivatedSession is { } bytes ? (bytes / 1024).ToString("F1", Invariant) : "n/a (never deactivated)";
-            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F1} | {idle} | {result.OpenSeconds:F1} s |");
+            var idle = result.BytesPerDeactivatedSession is { } bytes ? (bytes / 1024).ToString("F2", Invariant) : "n/a (never deactivated)";
+            var state = result.StateBytesPerSession is { } stored ? (stored / 1024).ToString("F2", Invariant) : "n/a (nothing stored)";
+            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F2} | {idle} | {state} | {result.OpenSeconds:F1} s |");
         }
 
         text.AppendLine().AppendLine(Invariant, $"![p50 latency and throughput by path and sessions]({plotFile})");

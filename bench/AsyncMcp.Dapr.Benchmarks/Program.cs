@@ -9,7 +9,7 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
 //        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks] [--codec 200000 | none] [--memory 1000,10000 | none]
-//        [--hosts in-memory,actors] [--out docs]
+//        [--hosts in-memory,actors,workflows] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
 var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks").Split(',');
@@ -18,7 +18,13 @@ var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
 var memoryCounts = memoryOption is "none" ? [] : memoryOption.Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
-var memoryHosts = Option("--hosts", "in-memory,actors").Split(',');
+var memoryHosts = Option("--hosts", "in-memory,actors,workflows").Split(',');
+if (memoryHosts.FirstOrDefault(host => !SessionMemoryBenchmark.Hosts.ContainsKey(host)) is { } unknown)
+{
+    Console.Error.WriteLine($"--hosts: unknown session host '{unknown}' (known: {string.Join(", ", SessionMemoryBenchmark.Hosts.Keys)}).");
+    return;
+}
+
 var output = Path.Combine(RepositoryRoot(), Option("--out", "docs"));
 var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
@@ -65,15 +71,16 @@ await using (var environment = await BenchEnvironment.StartAsync())
 var memory = new List<SessionMemoryBenchmark.Result>();
 foreach (var count in memoryCounts)
 {
-    foreach (var actors in memoryHosts.Select(host => host == "actors"))
+    foreach (var host in memoryHosts)
     {
         // A fresh server process per measurement, so that each counts only its own sessions.
-        Console.WriteLine($"memory with {count} idle {(actors ? "actor" : "in-memory")} sessions ...");
+        Console.WriteLine($"memory with {count} idle {SessionMemoryBenchmark.Hosts[host]} ...");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        var result = await SessionMemoryBenchmark.RunAsync(actors, count, timeout.Token);
+        var result = await SessionMemoryBenchmark.RunAsync(host, count, timeout.Token);
         memory.Add(result);
-        Console.WriteLine($"  {result.BytesPerSession / 1024:F1} KB per live session" +
-            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty) +
+        Console.WriteLine($"  {result.BytesPerSession / 1024:F2} KB per live session" +
+            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F2} KB once deactivated" : string.Empty) +
+            (result.StateBytesPerSession is { } state ? $", {state / 1024:F2} KB of state" : string.Empty) +
             $" (opened in {result.OpenSeconds:F1} s)");
     }
 }

@@ -6,9 +6,10 @@ using AsyncMcp.Dapr.Wire;
 namespace AsyncMcp.Dapr.Benchmarks;
 
 /// <summary>
-/// Server memory per open idle session. The server runs in a process of its own (<see cref="SessionServerProcess"/>);
-/// sessions are opened by injecting <c>initialize</c> events into the emulated broker (no client objects anywhere), and
-/// the server's managed heap with all of them open is compared with its heap before they were opened.
+/// Server memory and stored state per open idle session. The server runs in a process of its own
+/// (<see cref="SessionServerProcess"/>); sessions are opened by injecting <c>initialize</c> events into the emulated broker
+/// (no client objects anywhere), and the server's managed heap with all of them open is compared with its heap before
+/// they were opened; the state store (in the sidecar's process, as with daprd) is weighed the same way.
 /// </summary>
 internal static class SessionMemoryBenchmark
 {
@@ -18,17 +19,30 @@ internal static class SessionMemoryBenchmark
     /// <param name="BytesPerDeactivatedSession">Server heap per session once its actor is deactivated (actors only);
     /// the session's state and reminders are then held by the sidecar's state store, outside the server.</param>
     /// <param name="OpenSeconds">How long opening all the sessions took.</param>
-    public sealed record Result(string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession, double OpenSeconds);
+    /// <param name="StateBytesPerSession">Keys and values added to the state store per idle session (the session's record,
+    /// reminders and, for workflows, the instance's history), or null for a host that stores nothing.</param>
+    public sealed record Result(string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession, double OpenSeconds, double? StateBytesPerSession);
+
+    /// <summary>The session hosts <c>--hosts</c> names.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Hosts = new Dictionary<string, string>
+    {
+        ["in-memory"] = "in-memory sessions",
+        ["actors"] = "actor sessions",
+        ["workflows"] = "workflow sessions",
+    };
 
     private const string Sink = "memory-bench-replies";
-    public static async Task<Result> RunAsync(bool actors, int sessions, CancellationToken cancellationToken)
+    private const string StateStore = "statestore";
+
+    public static async Task<Result> RunAsync(string host, int sessions, CancellationToken cancellationToken)
     {
+        var actors = host == "actors";
         await using var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256 });
         emulator.AddComponent("pubsub", "pubsub.in-memory");
-        emulator.AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
         // Long enough that every session is still active when the last one opens (opening 1,000 takes about 6 s here).
         var actorIdleTimeout = TimeSpan.FromSeconds(5 + (sessions / 100.0));
-        await using var server = await SessionServerProcess.StartAsync(emulator, actors, actorIdleTimeout, cancellationToken);
+        await using var server = await SessionServerProcess.StartAsync(emulator, host, actorIdleTimeout, cancellationToken);
 
         // Warm up (code, caches, pools) so that the baseline holds everything but the sessions themselves.
         await OpenAsync(emulator, "warmup", 20, cancellationToken);
@@ -38,6 +52,7 @@ internal static class SessionMemoryBenchmark
         }
 
         var baseline = await server.HeapAsync(cancellationToken);
+        var stateBefore = emulator.StateStore(StateStore)!.Size(string.Empty).Bytes;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await OpenAsync(emulator, "measured", sessions, cancellationToken);
         var openSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -50,7 +65,10 @@ internal static class SessionMemoryBenchmark
             perDeactivated = (double)(await StableHeapAsync(server, cancellationToken) - baseline) / sessions;
         }
 
-        return new Result(actors ? "actor sessions" : "in-memory sessions", sessions, (double)(open - baseline) / sessions, perDeactivated, openSeconds);
+        // Weighed once idle: the answers of the initialize exchange are off the in-flight lists by now.
+        var stateBytes = emulator.StateStore(StateStore)!.Size(string.Empty).Bytes - stateBefore;
+        return new Result(Hosts[host], sessions, (double)(open - baseline) / sessions, perDeactivated, openSeconds,
+            host == "in-memory" ? null : (double)stateBytes / sessions);
     }
 
     private static async Task OpenAsync(DaprEmulator emulator, string label, int sessions, CancellationToken cancellationToken)
