@@ -81,6 +81,7 @@ foreach (var count in memoryCounts)
         Console.WriteLine($"  {result.BytesPerSession / 1024:F2} KB per live session" +
             (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F2} KB once deactivated" : string.Empty) +
             (result.StateBytesPerSession is { } state ? $", {state / 1024:F2} KB of state" : string.Empty) +
+            (result.StateBytesPerBusySession is { } full ? $" ({full / 1024:F2} KB with its de-duplication window full)" : string.Empty) +
             $" (opened in {result.OpenSeconds:F1} s)");
     }
 }

@@ -21,7 +21,14 @@ internal static class SessionMemoryBenchmark
     /// <param name="OpenSeconds">How long opening all the sessions took.</param>
     /// <param name="StateBytesPerSession">Keys and values added to the state store per idle session (the session's record,
     /// reminders and, for workflows, the instance's history), or null for a host that stores nothing.</param>
-    public sealed record Result(string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession, double OpenSeconds, double? StateBytesPerSession);
+    /// <param name="StateBytesPerBusySession">The same for a session idle again after more messages than its de-duplication
+    /// window holds (the window full: the most a session's record keeps), or null for a host that stores nothing.</param>
+    public sealed record Result(
+        string Host, int Sessions, double BytesPerSession, double? BytesPerDeactivatedSession, double OpenSeconds, double? StateBytesPerSession, double? StateBytesPerBusySession);
+
+    // Sessions sent more messages than the window holds (DeduplicationWindow, 256 by default), and how many each.
+    private const int BusySessions = 10;
+    private const int BusyMessages = 300;
 
     /// <summary>The session hosts <c>--hosts</c> names.</summary>
     public static readonly IReadOnlyDictionary<string, string> Hosts = new Dictionary<string, string>
@@ -65,10 +72,76 @@ internal static class SessionMemoryBenchmark
             perDeactivated = (double)(await StableHeapAsync(server, cancellationToken) - baseline) / sessions;
         }
 
-        // Weighed once idle: the answers of the initialize exchange are off the in-flight lists by now.
-        var stateBytes = emulator.StateStore(StateStore)!.Size(string.Empty).Bytes - stateBefore;
+        if (host == "in-memory")
+        {
+            return new Result(Hosts[host], sessions, (double)(open - baseline) / sessions, perDeactivated, openSeconds, null, null);
+        }
+
+        // Weighed once idle: the answers of the initialize exchange are off the in-flight lists by then.
+        await Task.Delay(QuietTime, cancellationToken);
+        var idleBytes = emulator.StateStore(StateStore)!.Size(string.Empty).Bytes;
+
+        // Then a few sessions get more messages than their de-duplication window holds, and go quiet again.
+        var busy = SessionIds(emulator, sessions).Take(BusySessions).ToList();
+        if (busy.Count == 0)
+        {
+            throw new InvalidOperationException("The initialize answers carry no session id: the busy sessions cannot be addressed.");
+        }
+
+        await PingAsync(emulator, busy, BusyMessages, cancellationToken);
+        await Task.Delay(QuietTime, cancellationToken);
+        var busyBytes = emulator.StateStore(StateStore)!.Size(string.Empty).Bytes;
+        var perIdle = (double)(idleBytes - stateBefore) / sessions;
         return new Result(Hosts[host], sessions, (double)(open - baseline) / sessions, perDeactivated, openSeconds,
-            host == "in-memory" ? null : (double)stateBytes / sessions);
+            perIdle, perIdle + ((double)(busyBytes - idleBytes) / busy.Count));
+    }
+
+    // Long enough for the in-flight checks (1 s apart) to find the sessions quiet and save their last answers.
+    private static readonly TimeSpan QuietTime = TimeSpan.FromSeconds(4);
+
+    // The session ids the server gave the last sessions opened, from their initialize answers.
+    private static IEnumerable<string> SessionIds(DaprEmulator emulator, int sessions)
+    {
+        var published = emulator.Published("pubsub", Sink);
+        return published.Skip(published.Count - sessions)
+            .Select(message => JsonNode.Parse(message.Body.Span)?[McpCloudEventAttributes.SessionId]?.GetValue<string>())
+            .OfType<string>();
+    }
+
+    private static async Task PingAsync(DaprEmulator emulator, IReadOnlyList<string> sessionIds, int messages, CancellationToken cancellationToken)
+    {
+        var before = emulator.Published("pubsub", Sink).Count;
+        for (var i = 0; i < messages; i++)
+        {
+            foreach (var sessionId in sessionIds)
+            {
+                var ping = Event($"ping-{sessionId}-{i}", new JsonObject { ["jsonrpc"] = "2.0", ["id"] = i + 2, ["method"] = "ping" });
+                ping[McpCloudEventAttributes.SessionId] = sessionId;
+                await emulator.InjectAsync("pubsub", "mcp-requests", Encoding.UTF8.GetBytes(ping.ToJsonString()), ct: cancellationToken);
+            }
+        }
+
+        await WaitForAnswersAsync(emulator, before + (messages * sessionIds.Count), cancellationToken);
+    }
+
+    private static JsonObject Event(string id, JsonObject data) => new()
+    {
+        ["specversion"] = "1.0",
+        ["id"] = id,
+        ["source"] = "client",
+        ["type"] = McpCloudEventTypes.Message,
+        [McpCloudEventAttributes.ReplyTo] = $"pubsub://pubsub/{Sink}",
+        [McpCloudEventAttributes.Connection] = "memory-bench",
+        ["datacontenttype"] = "application/json",
+        ["data"] = data,
+    };
+
+    private static async Task WaitForAnswersAsync(DaprEmulator emulator, int count, CancellationToken cancellationToken)
+    {
+        while (emulator.Published("pubsub", Sink).Count < count)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private static async Task OpenAsync(DaprEmulator emulator, string label, int sessions, CancellationToken cancellationToken)
@@ -76,36 +149,23 @@ internal static class SessionMemoryBenchmark
         var before = emulator.Published("pubsub", Sink).Count;
         for (var i = 0; i < sessions; i++)
         {
-            var initialize = new JsonObject
+            var initialize = Event($"init-{label}-{i}", new JsonObject
             {
-                ["specversion"] = "1.0",
-                ["id"] = $"init-{label}-{i}",
-                ["source"] = "client",
-                ["type"] = McpCloudEventTypes.Message,
-                [McpCloudEventAttributes.ReplyTo] = $"pubsub://pubsub/{Sink}",
-                [McpCloudEventAttributes.Connection] = "memory-bench",
-                ["datacontenttype"] = "application/json",
-                ["data"] = new JsonObject
+                ["jsonrpc"] = "2.0",
+                ["id"] = 1,
+                ["method"] = "initialize",
+                ["params"] = new JsonObject
                 {
-                    ["jsonrpc"] = "2.0",
-                    ["id"] = 1,
-                    ["method"] = "initialize",
-                    ["params"] = new JsonObject
-                    {
-                        ["protocolVersion"] = "2025-11-25",
-                        ["capabilities"] = new JsonObject(),
-                        ["clientInfo"] = new JsonObject { ["name"] = "memory-bench", ["version"] = "1.0" },
-                    },
+                    ["protocolVersion"] = "2025-11-25",
+                    ["capabilities"] = new JsonObject(),
+                    ["clientInfo"] = new JsonObject { ["name"] = "memory-bench", ["version"] = "1.0" },
                 },
-            };
+            });
             await emulator.InjectAsync("pubsub", "mcp-requests", Encoding.UTF8.GetBytes(initialize.ToJsonString()), ct: cancellationToken);
         }
 
         // Every initialize answered: the sessions are open.
-        while (emulator.Published("pubsub", Sink).Count < before + sessions)
-        {
-            await Task.Delay(50, cancellationToken);
-        }
+        await WaitForAnswersAsync(emulator, before + sessions, cancellationToken);
     }
 
     // Deactivation runs on the actor runtime's scan: wait until the heap stops shrinking.
