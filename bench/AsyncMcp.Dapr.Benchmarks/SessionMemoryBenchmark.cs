@@ -108,7 +108,7 @@ internal static class SessionMemoryBenchmark
             .OfType<string>();
     }
 
-    private static async Task PingAsync(DaprEmulator emulator, IReadOnlyList<string> sessionIds, int messages, CancellationToken cancellationToken)
+    private static async Task PingAsync(DaprEmulator emulator, List<string> sessionIds, int messages, CancellationToken cancellationToken)
     {
         var before = emulator.Published("pubsub", Sink).Count;
         for (var i = 0; i < messages; i++)
