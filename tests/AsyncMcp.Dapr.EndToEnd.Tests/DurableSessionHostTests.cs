@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Emulator;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
+using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

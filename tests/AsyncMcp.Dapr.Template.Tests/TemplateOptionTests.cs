@@ -32,6 +32,8 @@ public sealed class ActorSessionHostTests(ActorSessionsProjectFixture fixture) :
     public void Actor_sessions_and_the_port_are_written_where_they_apply()
     {
         Assert.Contains("mcp.WithActorSessions(", Project.Read("src/Fabrikam.Jobs/ServerApp.cs"), StringComparison.Ordinal);
+        // The actor host is a package of its own; only a project that hosts sessions as actors references it.
+        Assert.Contains(("Fabrikam.Jobs.csproj", "AsyncMcp.Dapr.Actors", Project.Version), Project.PackageReferences);
         Assert.Contains("\"StateStoreName\": \"statestore\"", Project.Read("src/Fabrikam.Jobs/appsettings.json"), StringComparison.Ordinal);
         Assert.Contains("appPort: 5300\n", Project.Read("dapr.yaml"), StringComparison.Ordinal);
         Assert.Contains("\"http://localhost:5300\"]", Project.Read("dapr.yaml"), StringComparison.Ordinal);

@@ -14,7 +14,7 @@ namespace AsyncMcp.Dapr.Template.Tests;
 public sealed class TemplatePackages : IAsyncLifetime
 {
     /// <summary>The packages of this repository that the generated projects reference.</summary>
-    public static readonly string[] OwnPackages = ["AsyncMcp.Dapr", "AsyncMcp.Dapr.Emulator"];
+    public static readonly string[] OwnPackages = ["AsyncMcp.Dapr", "AsyncMcp.Dapr.Actors", "AsyncMcp.Dapr.Emulator"];
 
     private string _feed = null!;
     private string _hive = null!;
@@ -40,9 +40,10 @@ public sealed class TemplatePackages : IAsyncLifetime
         WriteIsolation(Work, _feed);
 
         var suffix = $"templatetest.{DateTime.UtcNow:yyyyMMddHHmmss}";
-        await StepAsync("pack AsyncMcp.Dapr, AsyncMcp.Dapr.Emulator and AsyncMcp.Dapr.Templates into a local feed", () => Task.WhenAll(
+        await StepAsync("pack AsyncMcp.Dapr, AsyncMcp.Dapr.Actors, AsyncMcp.Dapr.Emulator and AsyncMcp.Dapr.Templates into a local feed", () => Task.WhenAll(
             // The libraries as built for this test run: the same binaries the other test projects exercise.
             PackBuiltAsync("src/AsyncMcp.Dapr/AsyncMcp.Dapr.csproj", suffix, ct),
+            PackBuiltAsync("src/AsyncMcp.Dapr.Actors/AsyncMcp.Dapr.Actors.csproj", suffix, ct),
             PackBuiltAsync("src/AsyncMcp.Dapr.Emulator/AsyncMcp.Dapr.Emulator.csproj", suffix, ct),
             // The template package builds into the temporary folder, leaving the repository's bin and obj alone.
             DotnetCli.RunAsync(Repository, [

@@ -67,6 +67,8 @@ public sealed class TemplateTests(DefaultProjectFixture fixture) : IClassFixture
         // Ours at the version packed with the template, every other (the MCP SDK, OpenTelemetry, xunit) at the repository's.
         Assert.Contains(("Contoso.Orders.csproj", "AsyncMcp.Dapr", Project.Version), references);
         Assert.Contains(("Contoso.Orders.Tests.csproj", "AsyncMcp.Dapr.Emulator", Project.Version), references);
+        // Sessions in memory: the actor package (and Dapr.Actors with it) stays out.
+        Assert.DoesNotContain(references, reference => reference.Package == "AsyncMcp.Dapr.Actors");
         Assert.Contains(("Contoso.Orders.csproj", "ModelContextProtocol.AspNetCore", central["ModelContextProtocol.AspNetCore"]), references);
         Assert.All(references, reference => Assert.Equal(
             TemplatePackages.OwnPackages.Contains(reference.Package) ? Project.Version : central[reference.Package], reference.Version));

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
@@ -113,7 +112,7 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         }
 
         var outbox = _outboxes.Open(_sessionId, replyTo, snapshot.Connection, onFailed: static _ => { });
-        var transport = new ActorSessionTransport(_sessionId, outbox, Answered, _loggerFactory);
+        var transport = new DurableSessionTransport(_sessionId, outbox, Answered, _loggerFactory);
         var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
         live.Start();
         _live = live;

@@ -1,6 +1,5 @@
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr.Workflow;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;

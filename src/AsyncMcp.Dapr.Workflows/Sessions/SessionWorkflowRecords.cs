@@ -1,4 +1,4 @@
-using AsyncMcp.Dapr.Server.Sessions.Actors;
+using AsyncMcp.Dapr.Server.Sessions;
 
 namespace AsyncMcp.Dapr.Workflows.Sessions;
 

@@ -1,5 +1,4 @@
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Workflow;
 using Grpc.Core;
@@ -56,7 +55,7 @@ internal sealed class WorkflowSessionHost(
     private async Task<DeliveryStatus> OpenAsync(McpEnvelope envelope, CancellationToken cancellationToken)
     {
         // Derived from the event, as the actor host does: a redelivered initialize names the same instance.
-        var sessionId = ActorSessionHost.SessionIdFor(envelope);
+        var sessionId = SessionIds.ForInitialize(envelope);
         using var scope = Diagnostics.Log.BeginSessionScope(logger, sessionId);
         try
         {

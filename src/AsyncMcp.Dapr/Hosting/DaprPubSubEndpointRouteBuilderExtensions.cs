@@ -2,7 +2,6 @@ using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Client.Webhooks;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,8 +20,8 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the endpoint the sidecar delivers MCP requests to (<see cref="DaprPubSubServerOptions.Route"/>) and, unless
     /// <see cref="DaprPubSubServerOptions.SubscribeProgrammatically"/> is off, declares its topic subscription with its
-    /// dead-letter topic. When sessions are hosted as actors (<c>WithActorSessions()</c>), it maps the Dapr actor
-    /// endpoints too (see <see cref="MapMcpActorSessions"/>). The endpoint reads the whole CloudEvent, so do not put
+    /// dead-letter topic. When a durable session host needs endpoints of its own (the Dapr actor endpoints of
+    /// <c>WithActorSessions()</c> or <c>WithWorkflowSessions()</c>), it maps them too. The endpoint reads the whole CloudEvent, so do not put
     /// <c>UseCloudEvents()</c> in front of it.
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
@@ -45,31 +44,15 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
         }
 
         List<IEndpointConventionBuilder> mapped = [builder];
-        // Any durable host counts its sessions with an actor (SessionCounter), the actor host also runs them as actors.
-        if (endpoints.ServiceProvider.GetService<SessionCounter>() is not null &&
-            endpoints.ServiceProvider.GetRequiredService<McpDaprEndpointState>().TryMarkActorsMapped())
+        foreach (var contributor in endpoints.ServiceProvider.GetServices<IMcpDaprEndpointContributor>())
         {
-            mapped.Add(endpoints.MapActorsHandlers());
+            if (contributor.Map(endpoints) is { } contributed)
+            {
+                mapped.Add(contributed);
+            }
         }
 
         return new McpDaprEndpointConventionBuilder(mapped);
-    }
-
-    /// <summary>
-    /// Maps the Dapr actor endpoints (<c>/dapr/config</c>, <c>/actors/…</c>) through which the sidecar runs this app's
-    /// session actors. <see cref="MapMcpPubSub"/> maps them already; call this on its own in an app that hosts session
-    /// actors without serving the request topic. Mapping them twice is harmless: the second call maps nothing.
-    /// </summary>
-    /// <param name="endpoints">The app's endpoint builder.</param>
-    /// <returns>A convention builder covering the actor endpoints (none when they were mapped before).</returns>
-    /// <exception cref="InvalidOperationException"><c>WithActorSessions()</c> was not called.</exception>
-    public static IEndpointConventionBuilder MapMcpActorSessions(this IEndpointRouteBuilder endpoints)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        _ = Required<ActorSessionHost>(endpoints, nameof(MapMcpActorSessions), "builder.Services.AddMcpServer().WithDaprPubSubTransport().WithActorSessions()");
-        return endpoints.ServiceProvider.GetRequiredService<McpDaprEndpointState>().TryMarkActorsMapped()
-            ? new McpDaprEndpointConventionBuilder([endpoints.MapActorsHandlers()])
-            : new McpDaprEndpointConventionBuilder([]);
     }
 
     /// <summary>

@@ -40,7 +40,6 @@ public static class DaprPubSubMcpServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddMcpDaprCore<DaprPubSubServerOptions, DaprPubSubServerOptionsValidator>(configure, configSectionPath);
-        services.TryAddSingleton<McpDaprEndpointState>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReplyRoute, PubSubReplyRoute>());
         services.TryAddSingleton<ReplyRoutes>();
         services.TryAddSingleton<ErrorReplies>();

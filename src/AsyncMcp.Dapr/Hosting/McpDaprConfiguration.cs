@@ -13,6 +13,6 @@ public static class McpDaprConfiguration
     /// <summary><see cref="DaprWebhookReplyOptions"/> and <see cref="DaprWebhookReceiverOptions"/>: <c>Mcp:Webhooks</c>.</summary>
     public const string WebhooksSection = "Mcp:Webhooks";
 
-    /// <summary><see cref="ActorSessionOptions"/>: <c>Mcp:Sessions</c>.</summary>
+    /// <summary>The options of a durable session host (<c>WithActorSessions()</c>, <c>WithWorkflowSessions()</c>): <c>Mcp:Sessions</c>.</summary>
     public const string SessionsSection = "Mcp:Sessions";
 }

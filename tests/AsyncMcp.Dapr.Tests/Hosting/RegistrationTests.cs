@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Actors.Hosting;
 using AsyncMcp.Dapr.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
+using AsyncMcp.Dapr.Actors.Sessions;
 
 namespace AsyncMcp.Dapr.Tests.Sessions;
 

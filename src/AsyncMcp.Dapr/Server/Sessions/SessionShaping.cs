@@ -1,4 +1,3 @@
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Server.Sessions;

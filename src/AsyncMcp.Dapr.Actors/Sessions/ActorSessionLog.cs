@@ -1,6 +1,7 @@
+using AsyncMcp.Dapr.Server.Sessions;
 using Microsoft.Extensions.Logging;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>Source-generated log messages of the actor session host (same properties as <see cref="SessionLog"/>).</summary>
 internal static partial class ActorSessionLog

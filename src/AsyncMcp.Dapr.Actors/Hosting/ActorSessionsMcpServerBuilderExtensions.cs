@@ -1,6 +1,7 @@
+using AsyncMcp.Dapr.Actors.Hosting;
+using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Sessions;
-using AsyncMcp.Dapr.Server.Sessions.Actors;
 using Dapr;
 using Dapr.Actors.Client;
 using Dapr.Actors.Runtime;
@@ -82,6 +83,8 @@ public static class ActorSessionsMcpServerBuilderExtensions
         });
         services.AddActors(_ => { });
         services.TryAddSingleton<SessionCounter>();
+        services.TryAddSingleton<ActorEndpoints>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMcpDaprEndpointContributor, ActorEndpoints>(sp => sp.GetRequiredService<ActorEndpoints>()));
         services.RemoveAll<ISessionCap>();
         services.AddSingleton<ISessionCap>(sp => sp.GetRequiredService<SessionCounter>());
         return services;

@@ -3,14 +3,14 @@ using AsyncMcp.Dapr.Server.Replies;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Server.Sessions;
 
 /// <summary>
 /// The transport of a session served by its actor: incoming messages come from the actor; what the server sends goes
 /// out through the pub/sub session transport, except the answers to replayed requests, which only the rebuild awaits.
 /// Each published response is reported, so that the actor can take the request off its in-flight list.
 /// </summary>
-internal sealed class ActorSessionTransport : TransportBase
+internal sealed class DurableSessionTransport : TransportBase
 {
     private readonly SessionOutbox _outbound;
     private readonly Action<RequestId, string?> _answered;
@@ -20,7 +20,7 @@ internal sealed class ActorSessionTransport : TransportBase
     /// <param name="outbound">Where the server's messages go; owned (disposed) by this transport.</param>
     /// <param name="answered">Told of each request answered: its id, and the CloudEvent id of the answer.</param>
     /// <param name="loggerFactory">The logger factory of the server.</param>
-    public ActorSessionTransport(string sessionId, SessionOutbox outbound, Action<RequestId, string?> answered, ILoggerFactory loggerFactory)
+    public DurableSessionTransport(string sessionId, SessionOutbox outbound, Action<RequestId, string?> answered, ILoggerFactory loggerFactory)
         : base("dapr-pubsub-actor", loggerFactory)
     {
         SessionId = sessionId;

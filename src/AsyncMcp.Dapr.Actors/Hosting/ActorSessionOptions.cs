@@ -1,4 +1,6 @@
-namespace AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Hosting;
+
+namespace AsyncMcp.Dapr.Actors.Hosting;
 
 /// <summary>
 /// Options of sessions hosted as Dapr actors (<c>WithActorSessions()</c>). The idle timeout and the session cap are

@@ -1,14 +1,14 @@
 using ModelContextProtocol.Server;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Server.Sessions;
 
 /// <summary>The running <c>McpServer</c> of a session actor's activation, with its transports.</summary>
-internal sealed class LiveSession(ActorSessionTransport transport, McpServer server) : IAsyncDisposable
+internal sealed class LiveSession(DurableSessionTransport transport, McpServer server) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
 
-    public ActorSessionTransport Transport { get; } = transport;
+    public DurableSessionTransport Transport { get; } = transport;
 
     public McpServer Server { get; } = server;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Server.Sessions;
 
 /// <summary>Reads and writes JSON-RPC messages as the text kept in session state.</summary>
 internal static class SessionMessages

@@ -1,10 +1,12 @@
+using AsyncMcp.Dapr.Actors.Hosting;
 using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Server.Sessions;
 using Dapr.Actors;
 using Dapr.Actors.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// The number of open sessions of this server app across its replicas, kept by the app's

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using AsyncMcp.Dapr.Server.Sessions;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// Everything a session actor keeps in the actor state store: enough to rebuild the session's <c>McpServer</c> on any

@@ -1,6 +1,6 @@
 using Dapr.Actors;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// The open-session count of one server app, as a Dapr actor keyed by app-id. Replicas call it with the non-remoting

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using AsyncMcp.Dapr.Actors.Hosting;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
+using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Logging;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// One MCP session as a Dapr actor, keyed by session id. The actor runtime places it on exactly one replica and gives
@@ -315,7 +317,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         // Replies take the route the opener named, to its connection. A delivery that fails for good is logged by the
         // outbox; the session stays, and its requests in flight are answered when a later activation rebuilds it.
         var outbox = _outboxes.Open(SessionId, replyTo, record.Connection, onFailed: static _ => { });
-        var transport = new ActorSessionTransport(SessionId, outbox, Answered, _loggerFactory);
+        var transport = new DurableSessionTransport(SessionId, outbox, Answered, _loggerFactory);
         var live = new LiveSession(transport, McpServer.Create(transport, _serverOptions, _loggerFactory, _services));
         live.Start();
         _live = live;

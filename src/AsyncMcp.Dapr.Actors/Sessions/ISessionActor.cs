@@ -1,6 +1,6 @@
 using Dapr.Actors;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// The Dapr actor of one MCP session, keyed by session id. Replicas call it with the non-remoting (JSON) actor

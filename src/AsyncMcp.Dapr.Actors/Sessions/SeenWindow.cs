@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// The recent CloudEvent ids of a session, as the actor keeps them: an 8-byte digest per id (the first 8 bytes of its

@@ -1,6 +1,6 @@
 using Dapr.Actors.Runtime;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// The open-session count of one server app, shared by all its replicas. An actor, because the runtime gives it one

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AsyncMcp.Dapr.Hosting;
+namespace AsyncMcp.Dapr.Actors.Hosting;
 
 /// <summary>Checks <see cref="ActorSessionOptions"/> at start-up.</summary>
 internal sealed class ActorSessionOptionsValidator : IValidateOptions<ActorSessionOptions>

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
-using AsyncMcp.Dapr.Hosting;
+using AsyncMcp.Dapr.Actors.Hosting;
+using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Actors;
 using Dapr.Actors.Client;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
 /// Hosts sessions as Dapr actors (<see cref="SessionActor"/>): whichever replica the sidecar delivers a message to
@@ -64,13 +63,6 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _sessionless.DisposeAsync();
 
-    /// <summary>
-    /// The session id of an initialize event: derived from its publisher and CloudEvent id, so that a redelivered
-    /// initialize reaches the same actor and is recognised as a duplicate instead of opening a second session.
-    /// </summary>
-    internal static string SessionIdFor(McpEnvelope envelope) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(envelope.Source + "\n" + envelope.Id)).AsSpan(0, 16));
-
     private async Task<DeliveryStatus> OpenAsync(McpEnvelope envelope, CancellationToken cancellationToken)
     {
         bool reserved;
@@ -90,7 +82,7 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
             return DeliveryStatus.Success;
         }
 
-        var sessionId = SessionIdFor(envelope);
+        var sessionId = SessionIds.ForInitialize(envelope);
 
         // The initialize event names no session; the one it opens joins its lines from here on.
         using var scope = Diagnostics.Log.BeginSessionScope(_logger, sessionId);

@@ -1,4 +1,4 @@
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>One message for a session actor, as the receiving replica hands it over.</summary>
 public sealed class SessionDelivery

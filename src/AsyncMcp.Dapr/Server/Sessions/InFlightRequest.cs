@@ -1,4 +1,4 @@
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Server.Sessions;
 
 /// <summary>A client request the session's server has not answered yet, as kept in the session actor's state.</summary>
 internal sealed class InFlightRequest

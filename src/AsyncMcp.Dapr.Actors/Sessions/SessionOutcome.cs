@@ -1,4 +1,4 @@
-namespace AsyncMcp.Dapr.Server.Sessions.Actors;
+namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>What a session actor did with a message.</summary>
 public enum SessionOutcome
