@@ -31,8 +31,8 @@ internal sealed class StateStore
     /// <summary>Operations (sets and deletes) applied since the store was created: what a benchmark counts per call.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    /// <summary>How many keys start with <paramref name="prefix"/>, and the bytes of their keys and values.</summary>
-    public (int Keys, long Bytes) Size(string prefix)
+    /// <summary>How many keys <paramref name="match"/> accepts, and the bytes of their keys and values.</summary>
+    public (int Keys, long Bytes) Size(Func<string, bool> match)
     {
         lock (_gate)
         {
@@ -40,7 +40,7 @@ internal sealed class StateStore
             long bytes = 0;
             foreach (var (key, item) in _items)
             {
-                if (key.StartsWith(prefix, StringComparison.Ordinal))
+                if (match(key))
                 {
                     keys++;
                     bytes += System.Text.Encoding.UTF8.GetByteCount(key) + item.Value.Length;
