@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Actors.Sessions;
+using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
