@@ -31,6 +31,7 @@ public static class ClientApp
         if (webhookReplies)
         {
             app.MapMcpWebhookReplies();
+            app.MapMcpTaskWebhooks();
         }
 
         app.MapAppHealthChecks();

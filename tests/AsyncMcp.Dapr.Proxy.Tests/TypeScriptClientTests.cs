@@ -48,7 +48,7 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
         Assert.Contains("ALL OK", log, StringComparison.Ordinal);
     }
 
-    private static string FindClientFolder()
+    internal static string FindClientFolder()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

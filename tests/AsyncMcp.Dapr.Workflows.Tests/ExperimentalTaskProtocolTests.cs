@@ -107,7 +107,7 @@ public sealed class ExperimentalTaskProtocolTests
         var taskId = await CreateAsync(harness);
         var instance = "mcptask-" + taskId;
 
-        harness.Workflows.Set(instance, WorkflowRuntimeStatus.Running, new TaskProgress("input_required", "Waiting for the client", DateTimeOffset.UtcNow, 1));
+        harness.Workflows.Set(instance, WorkflowRuntimeStatus.Running, new TaskProgress("input_required", "Waiting for the client", DateTimeOffset.UtcNow));
         Assert.Equal("input_required", (await Get(harness, taskId))["status"]!.GetValue<string>());
 
         harness.Workflows.Set(instance, WorkflowRuntimeStatus.Completed, output: new TaskOutcome("failed", "the input was wrong", null, null, DateTimeOffset.UtcNow));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using AsyncMcp.Dapr.Workflows.Tasks;
+using ModelContextProtocol;
 using ModelContextProtocol.Server;
 
 namespace AsyncMcp.Dapr.Workflows.Tests;
@@ -22,8 +23,16 @@ public sealed class HeldTools
     [McpServerTool(Name = "held_job"), McpTask, Description("Not idempotent: counts a run, then holds.")]
     public static Task<string> HeldJobAsync(string key, CancellationToken cancellationToken) => HoldAsync(key, cancellationToken);
 
-    [McpServerTool(Name = "held_idempotent_job", Idempotent = true), McpTask, Description("Idempotent: counts a run, then holds.")]
-    public static Task<string> HeldIdempotentJobAsync(string key, CancellationToken cancellationToken) => HoldAsync(key, cancellationToken);
+    [McpServerTool(Name = "held_idempotent_job", Idempotent = true), McpTask, Description("Idempotent: counts a run, holds, then reports its progress.")]
+    public static async Task<string> HeldIdempotentJobAsync(string key, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+    {
+        var done = await HoldAsync(key, cancellationToken);
+        progress.Report(new ProgressNotificationValue { Progress = 1, Total = 1, Message = "released" });
+        return done;
+    }
+
+    [McpServerTool(Name = "big_result", ReadOnly = true, Idempotent = true), McpTask, Description("Returns a text of the given size.")]
+    public static string BigResult(int kibibytes) => new('x', kibibytes * 1024);
 
     private static async Task<string> HoldAsync(string key, CancellationToken cancellationToken)
     {

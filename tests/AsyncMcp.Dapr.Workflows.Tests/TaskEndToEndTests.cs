@@ -23,7 +23,7 @@ public sealed class TaskEndToEndTests
         await using var progress = client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (n, _) => { notifications.Enqueue(n); return ValueTask.CompletedTask; });
         await using var status = client.RegisterNotificationHandler("notifications/tasks/status", (n, _) => { notifications.Enqueue(n); return ValueTask.CompletedTask; });
 
-        var task = await client.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 }, TimeSpan.FromMinutes(5), new ProgressToken("p-1"), Ct);
+        var task = await client.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 }, TimeSpan.FromMinutes(5), new ProgressToken("p-1"), cancellationToken: Ct);
         Assert.Equal("working", task.Status);
         Assert.Equal(TimeSpan.FromMinutes(5), task.TimeToLive);
 

@@ -100,7 +100,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         SessionLog.SessionOpened(_logger, SessionId, delivery.Source, delivery.EventId);
 
         var live = await EnsureLiveAsync(record, replay: false, delivery.EventId);
-        await live.Transport.DeliverAsync(InHandlerContext(initialize, delivery.EventId, delivery.Source), CancellationToken.None);
+        await live.Transport.DeliverAsync(InHandlerContext(initialize, delivery), CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
@@ -149,7 +149,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             _watchArmed = true;
         }
 
-        await live.Transport.DeliverAsync(InHandlerContext(message, delivery.EventId, delivery.Source), CancellationToken.None);
+        await live.Transport.DeliverAsync(InHandlerContext(message, delivery), CancellationToken.None);
         return SessionOutcome.Accepted;
     }
 
@@ -395,10 +395,11 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     }
 
     // The server's handlers then log with the message's ids and join its trace, outside the actor call's context.
-    private JsonRpcMessage InHandlerContext(JsonRpcMessage message, string eventId, string source)
+    private JsonRpcMessage InHandlerContext(JsonRpcMessage message, SessionDelivery delivery)
     {
-        MessageIds.SetDelivered(message, eventId, source);
-        message.Context!.ExecutionContext = HandlerContext.Create(_logger, eventId, SessionId);
+        MessageIds.SetDelivered(message, delivery.EventId, delivery.Source);
+        MessageIds.SetReplyPath(message, new DeliveredReplyPath(delivery.ReplyTo, SessionId, delivery.Connection));
+        message.Context!.ExecutionContext = HandlerContext.Create(_logger, delivery.EventId, SessionId);
         return message;
     }
 

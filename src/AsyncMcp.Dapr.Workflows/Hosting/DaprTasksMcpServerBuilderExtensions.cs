@@ -58,6 +58,9 @@ public static class DaprTasksMcpServerBuilderExtensions
         services.TryAddSingleton<TaskIds>();
         services.TryAddSingleton<TaskPolicy>();
         services.TryAddSingleton<TaskExecutions>();
+        services.AddDaprClient();
+        services.TryAddSingleton<TaskRunLedger>();
+        services.TryAddSingleton<TaskClientRoute>();
         services.TryAddSingleton<WorkflowTaskStore>();
         services.TryAddSingleton<ToolTaskRunner>();
         services.TryAddSingleton<TaskCallFilter>();

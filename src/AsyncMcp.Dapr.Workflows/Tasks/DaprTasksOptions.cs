@@ -44,4 +44,10 @@ public sealed class DaprTasksOptions
     /// the first delivery.
     /// </summary>
     public string? TaskIdKey { get; set; }
+
+    /// <summary>
+    /// The Dapr state store that records how many times each task's tool has started (so that a tool interrupted by a
+    /// stopped replica is never run twice unless it is idempotent). Usually the workflow engine's own actor state store.
+    /// </summary>
+    public string StateStoreName { get; set; } = "statestore";
 }

@@ -18,6 +18,11 @@ internal sealed class DaprTasksOptionsValidator : IValidateOptions<DaprTasksOpti
             failures.Add($"{nameof(options.DefaultTimeToLive)} ({options.DefaultTimeToLive}) is longer than {nameof(options.MaxTimeToLive)} ({options.MaxTimeToLive}).");
         }
 
+        if (string.IsNullOrWhiteSpace(options.StateStoreName))
+        {
+            failures.Add($"{nameof(options.StateStoreName)} must name a Dapr state store component (for example \"statestore\").");
+        }
+
         if (options.ListPageSize is < 1 or > 1000)
         {
             failures.Add($"{nameof(options.ListPageSize)} must be between 1 and 1000; it is {options.ListPageSize}.");

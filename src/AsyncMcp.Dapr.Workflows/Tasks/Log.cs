@@ -37,6 +37,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Task {TaskId}: watching its workflow for a cancellation failed: {Reason}")]
     public static partial void WatchFailed(ILogger logger, string taskId, string reason);
 
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Task {TaskId}: completion webhook delivered to {Address}")]
+    public static partial void CompletionWebhookSent(ILogger logger, string taskId, string address);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Task {TaskId}: completion webhook to {Address} given up after {Attempts} attempt(s): {Reason}")]
+    public static partial void CompletionWebhookFailed(ILogger logger, string taskId, string address, int attempts, string reason);
+
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The sweep for expired tasks failed: {Reason}")]
     public static partial void SweepFailed(ILogger logger, string reason);
 }

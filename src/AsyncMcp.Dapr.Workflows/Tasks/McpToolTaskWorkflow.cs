@@ -1,10 +1,11 @@
+using System.Text.Json;
 using Dapr.Workflow;
 
 namespace AsyncMcp.Dapr.Workflows.Tasks;
 
 /// <summary>
 /// One MCP task: runs the tool in an activity and waits, at the same time, for a cancellation and for status reports
-/// from the tool (input required, working again, run started). The outcome is the workflow output; status changes go to
+/// from the tool (input required, working again). The outcome is the workflow output; status changes go to
 /// the client through the notify activity.
 /// </summary>
 internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
@@ -12,32 +13,47 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
     public const string Name = "mcp-tool-task";
     public const string CancelEvent = "mcp-task-cancel";
     public const string StatusEvent = "mcp-task-status";
+    public const string InputEvent = "mcp-task-input";
 
     public override async Task<TaskOutcome> RunAsync(WorkflowContext context, TaskInput input)
     {
-        var progress = new TaskProgress(McpTaskStatus.Working, null, context.CurrentUtcDateTime, 0);
+        var progress = new TaskProgress(McpTaskStatus.Working, null, context.CurrentUtcDateTime);
         context.SetCustomStatus(progress);
         var run = context.CallActivityAsync<TaskOutcome>(RunToolActivity.Name, input);
         var cancel = context.WaitForExternalEventAsync<string>(CancelEvent);
+
+        // One waiter per event name at a time: a waiter that did not fire keeps its place for the next event.
+        var status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
+        var answers = context.WaitForExternalEventAsync<JsonElement>(InputEvent);
         while (true)
         {
-            var status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
-            var first = await Task.WhenAny(run, cancel, status);
+            var first = await Task.WhenAny(run, cancel, status, answers);
+            if (first == answers)
+            {
+                // tasks/update: keep the answers to outstanding requests only (SEP-2663 says to ignore the others).
+                progress = progress with { InputResponses = TaskJson.Answers(progress.InputRequests, progress.InputResponses, await answers) };
+                context.SetCustomStatus(progress);
+                answers = context.WaitForExternalEventAsync<JsonElement>(InputEvent);
+                continue;
+            }
+
             if (first == status)
             {
                 var report = await status;
-                var changed = report.Status is { } next && next != progress.Status;
+                status = context.WaitForExternalEventAsync<TaskStatusEvent>(StatusEvent);
+                var changed = report.Status != progress.Status;
                 progress = progress with
                 {
-                    Status = report.Status ?? progress.Status,
-                    StatusMessage = report.Status is null ? progress.StatusMessage : report.StatusMessage,
+                    Status = report.Status,
+                    StatusMessage = report.StatusMessage,
                     LastUpdatedAt = context.CurrentUtcDateTime,
-                    RunsStarted = progress.RunsStarted + (report.RunStarted ? 1 : 0),
+                    InputRequests = report.InputRequests,
+                    InputResponses = null,
                 };
                 context.SetCustomStatus(progress);
                 if (changed)
                 {
-                    await NotifyAsync(context, input, progress.Status, progress.StatusMessage);
+                    await NotifyAsync(context, new TaskNotice(input, progress.Status, progress.StatusMessage, context.CurrentUtcDateTime));
                 }
 
                 continue;
@@ -64,17 +80,17 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
             }
 
             context.SetCustomStatus(progress with { Status = outcome.Status, StatusMessage = outcome.StatusMessage, LastUpdatedAt = outcome.EndedAt });
-            await NotifyAsync(context, input, outcome.Status, outcome.StatusMessage);
+            await NotifyAsync(context, new TaskNotice(input, outcome.Status, outcome.StatusMessage, outcome.EndedAt, outcome.Result, outcome.Error));
             return outcome;
         }
     }
 
-    private static async Task NotifyAsync(WorkflowContext context, TaskInput input, string status, string? message)
+    private static async Task NotifyAsync(WorkflowContext context, TaskNotice notice)
     {
         // Best effort, like the notification itself: a failure to notify never fails the task.
         try
         {
-            await context.CallActivityAsync<bool>(NotifyTaskActivity.Name, new TaskNotice(input, status, message, context.CurrentUtcDateTime));
+            await context.CallActivityAsync<bool>(NotifyTaskActivity.Name, notice);
         }
         catch (WorkflowTaskFailedException)
         {

@@ -1,45 +1,38 @@
 using Dapr.Workflow;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Workflows.Tasks;
 
 /// <summary>
-/// Tells the task's client that its status changed: <c>notifications/tasks/status</c> (2025-11-25), through the
-/// client's session when it lives in this process. Notifications are optional in both specifications; clients poll.
+/// Tells the task's client that its status changed: <c>notifications/tasks/status</c> (2025-11-25) through the client's
+/// session, wherever that session lives; and, once the task has ended, the completion webhook the client asked for.
+/// Notifications are optional in both specifications (clients poll), so a failure here never fails the task.
 /// </summary>
 internal sealed class NotifyTaskActivity(
     TaskExecutions executions,
-    IOptions<DaprTasksOptions> options,
-    ILogger<NotifyTaskActivity> logger) : WorkflowActivity<TaskNotice, bool>
+    TaskClientRoute route,
+    IOptions<DaprTasksOptions> options) : WorkflowActivity<TaskNotice, bool>
 {
     public const string Name = "mcp-tool-task-notify";
 
     public override async Task<bool> RunAsync(WorkflowActivityContext context, TaskNotice notice)
     {
-        var taskId = notice.Input.TaskId;
-        var client = executions.ClientOf(taskId);
-        if (McpTaskStatus.IsTerminal(notice.Status))
+        var input = notice.Input;
+        var view = new TaskView(input, notice.Status, notice.StatusMessage, notice.At, notice.Result, notice.Error);
+        var notified = false;
+        if (options.Value.StatusNotifications && input.Generation == TaskGeneration.Experimental)
         {
-            executions.Detach(taskId);
+            var status = new JsonRpcNotification { Method = TaskProtocol.StatusNotification, Params = view.ToExperimental() };
+            notified = await route.NotifyAsync(input, status, CancellationToken.None);
         }
 
-        if (!options.Value.StatusNotifications || client is null || notice.Input.Generation != TaskGeneration.Experimental)
+        if (view.IsTerminal)
         {
-            return false;
+            executions.Detach(input.TaskId);
+            notified |= await route.SendCompletionWebhookAsync(view, CancellationToken.None);
         }
 
-        var view = new TaskView(notice.Input, notice.Status, notice.StatusMessage, notice.At, null, null);
-        try
-        {
-            await client.SendMessageAsync(new JsonRpcNotification { Method = TaskProtocol.StatusNotification, Params = view.ToExperimental() });
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.ForwardFailed(logger, ex.Message);
-            return false;
-        }
+        return notified;
     }
 }

@@ -12,6 +12,7 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 internal sealed class RunToolActivity(
     ToolTaskRunner runner,
     IDaprWorkflowClient workflows,
+    TaskRunLedger ledger,
     TaskExecutions executions,
     IOptions<DaprTasksOptions> options,
     TimeProvider time,
@@ -30,7 +31,8 @@ internal sealed class RunToolActivity(
             return WorkflowTaskStore.Cancelled("The task ended before its tool started.", time.GetUtcNow());
         }
 
-        var started = state?.ReadCustomStatusAs<TaskProgress>()?.RunsStarted ?? 0;
+        // Recorded before the tool starts: a start that happened is always seen by the run that Dapr repeats.
+        var started = await ledger.BeginRunAsync(input.TaskId, lifetime.ApplicationStopping);
         if (started > 0 && !input.Idempotent)
         {
             Log.RunInterrupted(logger, input.TaskId, input.ToolName, started);
@@ -40,7 +42,6 @@ internal sealed class RunToolActivity(
                 $"The server replica running tool '{input.ToolName}' stopped before the tool finished. The tool is not idempotent, so it was not run again; call it again if that is safe.");
         }
 
-        await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(null, null, RunStarted: true));
         if (started > 0)
         {
             Log.RunRepeated(logger, input.TaskId, input.ToolName, started);

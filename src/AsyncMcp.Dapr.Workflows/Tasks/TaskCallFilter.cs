@@ -18,6 +18,7 @@ internal sealed class TaskCallFilter(
     WorkflowTaskStore store,
     TaskIds ids,
     TaskExecutions executions,
+    TaskClientRoute route,
     IOptions<DaprTasksOptions> options,
     TimeProvider time)
 {
@@ -78,6 +79,8 @@ internal sealed class TaskCallFilter(
         }
 
         var owner = TaskOwner.Of(request, context.Server.SessionId);
+        var webhook = await route.CompletionWebhookOf(request.Params, cancellationToken);
+        var replyPath = MessageIds.ReplyPathOf(request);
         var input = new TaskInput(
             ids.Create(owner, McpDaprTelemetry.MessageIdOf(request)),
             owner,
@@ -89,7 +92,11 @@ internal sealed class TaskCallFilter(
             TaskPolicy.IsIdempotent(tool),
             time.GetUtcNow(),
             ttlMs,
-            (long)options.Value.PollInterval.TotalMilliseconds);
+            (long)options.Value.PollInterval.TotalMilliseconds,
+            replyPath?.ReplyTo,
+            replyPath?.SessionId,
+            replyPath?.Connection,
+            webhook);
         executions.Attach(input.TaskId, context.Server);
         var view = await store.CreateAsync(input, cancellationToken);
         if (generation == TaskGeneration.Experimental)

@@ -20,6 +20,35 @@ internal static class TaskJson
 
     public static JsonNode? ToNode(JsonElement? element) =>
         element is { } value ? JsonSerializer.SerializeToNode(value, TasksJsonContext.Default.JsonElement) : null;
+
+    /// <summary>
+    /// The answers so far to outstanding input requests, with those of <paramref name="update"/> added: only keys that
+    /// are outstanding and not yet answered count (SEP-2663: the others are ignored).
+    /// </summary>
+    public static JsonElement? Answers(JsonElement? requests, JsonElement? answered, JsonElement update)
+    {
+        if (requests is not { ValueKind: JsonValueKind.Object } outstanding || update.ValueKind != JsonValueKind.Object)
+        {
+            return answered;
+        }
+
+        var merged = ToNode(answered) as JsonObject ?? new JsonObject();
+        foreach (var answer in update.EnumerateObject())
+        {
+            if (outstanding.TryGetProperty(answer.Name, out _) && !merged.ContainsKey(answer.Name))
+            {
+                merged[answer.Name] = ToNode(answer.Value);
+            }
+        }
+
+        return ToElement(merged);
+    }
+
+    /// <summary>Whether every outstanding input request has its answer.</summary>
+    public static bool AllAnswered(JsonElement? requests, JsonElement? answered) =>
+        requests is { ValueKind: JsonValueKind.Object } outstanding &&
+        answered is { ValueKind: JsonValueKind.Object } answers &&
+        outstanding.EnumerateObject().All(request => answers.TryGetProperty(request.Name, out _));
 }
 
 /// <summary>The <c>CreateTaskResult</c> of 2025-11-25: the task under <c>task</c>.</summary>

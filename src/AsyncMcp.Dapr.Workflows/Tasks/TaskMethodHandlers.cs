@@ -103,9 +103,15 @@ internal sealed class TaskMethodHandlers(WorkflowTaskStore store)
     {
         var request = context.JsonRpcRequest;
         var (_, owner) = Caller(context, TaskProtocol.Update, TaskGeneration.Extension);
-        _ = await store.GetAsync(TaskIdOf(request), owner, cancellationToken);
+        var view = await store.GetAsync(TaskIdOf(request), owner, cancellationToken);
+        if ((request.Params as JsonObject)?["inputResponses"] is not JsonObject responses)
+        {
+            throw new McpProtocolException("Invalid inputResponses: tasks/update needs an object of answers keyed as the task's inputRequests.", McpErrorCode.InvalidParams);
+        }
 
-        // This server's tasks never list inputRequests, so no inputResponses key is outstanding: SEP-2663 says to ignore them.
+        // Eventually consistent, as SEP-2663 allows: the workflow records the answers to outstanding requests (and
+        // ignores the rest), and the tool resumes once every outstanding request has its answer.
+        await store.UpdateAsync(view, TaskJson.ToElement(responses), cancellationToken);
         return Complete(new JsonObject());
     }
 

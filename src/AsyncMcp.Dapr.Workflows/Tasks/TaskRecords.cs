@@ -16,6 +16,10 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// <param name="CreatedAt">When the task was created.</param>
 /// <param name="TtlMs">How long the task is kept after <paramref name="CreatedAt"/>.</param>
 /// <param name="PollIntervalMs">The polling interval suggested to the client.</param>
+/// <param name="ReplyTo">The reply address of the creating request's session, so that any replica can notify its client.</param>
+/// <param name="SessionId">The session of the creating request, if any.</param>
+/// <param name="Connection">The client connection of the creating request.</param>
+/// <param name="CompletionWebhook">Where to announce the task's end by signed webhook, if the client asked.</param>
 internal sealed record TaskInput(
     string TaskId,
     string Owner,
@@ -27,7 +31,11 @@ internal sealed record TaskInput(
     bool Idempotent,
     DateTimeOffset CreatedAt,
     long TtlMs,
-    long PollIntervalMs)
+    long PollIntervalMs,
+    string? ReplyTo = null,
+    string? SessionId = null,
+    string? Connection = null,
+    string? CompletionWebhook = null)
 {
     public string ToolName => Params.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "";
 
@@ -38,14 +46,16 @@ internal sealed record TaskInput(
 /// <param name="Status">working or input_required.</param>
 /// <param name="StatusMessage">What the task is doing or waiting for.</param>
 /// <param name="LastUpdatedAt">When the status last changed.</param>
-/// <param name="RunsStarted">How many times the tool has started; more than one means its replica stopped mid-run.</param>
-internal sealed record TaskProgress(string Status, string? StatusMessage, DateTimeOffset LastUpdatedAt, int RunsStarted);
+/// <param name="InputRequests">The outstanding requests to the client of a 2026-07-28 task in input_required, by key.</param>
+/// <param name="InputResponses">The client's answers to them so far (<c>tasks/update</c>), by key.</param>
+internal sealed record TaskProgress(
+    string Status, string? StatusMessage, DateTimeOffset LastUpdatedAt, JsonElement? InputRequests = null, JsonElement? InputResponses = null);
 
 /// <summary>An event from the running tool to its workflow.</summary>
-/// <param name="Status">The new status, or <see langword="null"/> when only <paramref name="RunStarted"/> is reported.</param>
+/// <param name="Status">The new status.</param>
 /// <param name="StatusMessage">What the task is doing or waiting for.</param>
-/// <param name="RunStarted">The tool is about to start (again).</param>
-internal sealed record TaskStatusEvent(string? Status, string? StatusMessage, bool RunStarted);
+/// <param name="InputRequests">With input_required in 2026-07-28: the requests the client must answer, by key.</param>
+internal sealed record TaskStatusEvent(string Status, string? StatusMessage, JsonElement? InputRequests = null);
 
 /// <summary>How a task ended (the workflow output).</summary>
 /// <param name="Status">completed, failed or cancelled.</param>
@@ -60,4 +70,6 @@ internal sealed record TaskOutcome(string Status, string? StatusMessage, JsonEle
 /// <param name="Status">Its status now.</param>
 /// <param name="StatusMessage">Its status message now.</param>
 /// <param name="At">When the status changed.</param>
-internal sealed record TaskNotice(TaskInput Input, string Status, string? StatusMessage, DateTimeOffset At);
+/// <param name="Result">The tool's result, when the task ended with one.</param>
+/// <param name="Error">The JSON-RPC error, when the task ended with one.</param>
+internal sealed record TaskNotice(TaskInput Input, string Status, string? StatusMessage, DateTimeOffset At, JsonElement? Result = null, JsonElement? Error = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.Workflows.Tasks;
 
@@ -10,7 +11,8 @@ internal sealed record TaskView(
     string? StatusMessage,
     DateTimeOffset LastUpdatedAt,
     JsonElement? Result,
-    JsonElement? Error)
+    JsonElement? Error,
+    JsonElement? InputRequests = null)
 {
     public string TaskId => Input.TaskId;
 
@@ -33,6 +35,11 @@ internal sealed record TaskView(
         task["pollIntervalMs"] = Input.PollIntervalMs;
         if (detailed)
         {
+            if (Status == McpTaskStatus.InputRequired && InputRequests is { } requests)
+            {
+                task["inputRequests"] = JsonNode.Parse(requests.GetRawText());
+            }
+
             if (Status == McpTaskStatus.Completed && Result is { } result)
             {
                 task["result"] = JsonNode.Parse(result.GetRawText());
@@ -46,6 +53,31 @@ internal sealed record TaskView(
         }
 
         return task;
+    }
+
+    /// <summary>
+    /// The notification a completion webhook carries: the generation's status notification, with the result or error
+    /// inline (as SEP-2663's detailed task has them), so that the client needs no further request.
+    /// </summary>
+    public JsonRpcNotification ToCompletionNotification()
+    {
+        var task = ToExtension(detailed: true);
+        if (Input.Generation == TaskGeneration.Experimental)
+        {
+            task.Remove("ttlMs");
+            task.Remove("pollIntervalMs");
+            task["ttl"] = Input.TtlMs;
+            task["pollInterval"] = Input.PollIntervalMs;
+            if (Status == McpTaskStatus.Failed && Result is { } toolError)
+            {
+                // A 2025-11-25 task with an isError result is failed, and its result is what the tool said.
+                task.Remove("error");
+                task["result"] = JsonNode.Parse(toolError.GetRawText());
+            }
+        }
+
+        var method = Input.Generation == TaskGeneration.Experimental ? TaskProtocol.StatusNotification : TaskProtocol.ExtensionNotification;
+        return new JsonRpcNotification { Method = method, Params = task };
     }
 
     private JsonObject Common()

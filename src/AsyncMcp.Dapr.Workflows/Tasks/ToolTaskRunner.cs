@@ -17,15 +17,15 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// </summary>
 internal sealed class ToolTaskRunner(
     IOptions<McpServerOptions> serverOptions,
+    IOptions<DaprTasksOptions> taskOptions,
     TaskExecutions executions,
+    TaskClientRoute route,
     IDaprWorkflowClient workflows,
     ILoggerFactory loggerFactory,
     IServiceProvider services)
 {
     /// <summary>Marks the <c>tools/call</c> of a task's run, so that the task filter lets it through to the tool.</summary>
     public const string RunItemKey = "asyncmcp.dapr.task-run";
-
-    private readonly ILogger _logger = loggerFactory.CreateLogger<ToolTaskRunner>();
 
     public async Task<TaskOutcome> RunAsync(TaskInput input, CancellationToken cancellationToken)
     {
@@ -47,14 +47,23 @@ internal sealed class ToolTaskRunner(
                 await transport.DeliverAsync(new JsonRpcNotification { Method = NotificationMethods.InitializedNotification }, cancellationToken);
             }
 
-            var call = new JsonRpcRequest
+            var answer = await transport.RequestAsync(Call(input, "task-call", JsonNode.Parse(input.Params.GetRawText())), cancellationToken);
+
+            // 2026-07-28: a tool that needs the client (elicitation, sampling) answers input_required (MRTR); the task
+            // parks in input_required with those requests until tasks/update brings every answer, then the call resumes.
+            for (var round = 1; input.Generation == TaskGeneration.Extension && InputRequiredOf(answer) is { } asked; round++)
             {
-                Id = new RequestId("task-call"),
-                Method = RequestMethods.ToolsCall,
-                Params = JsonNode.Parse(input.Params.GetRawText()),
-                Context = new JsonRpcMessageContext { Items = new Dictionary<string, object?>(StringComparer.Ordinal) { [RunItemKey] = input.TaskId } },
-            };
-            var answer = await transport.RequestAsync(call, cancellationToken);
+                var answers = await WaitForAnswersAsync(input, asked, cancellationToken);
+                var retry = JsonNode.Parse(input.Params.GetRawText())!.AsObject();
+                retry["inputResponses"] = TaskJson.ToNode(answers);
+                if (asked["requestState"] is { } requestState)
+                {
+                    retry["requestState"] = requestState.DeepClone();
+                }
+
+                answer = await transport.RequestAsync(Call(input, $"task-call-{round}", retry), cancellationToken);
+            }
+
             return OutcomeOf(input, answer);
         }
         finally
@@ -67,6 +76,49 @@ internal sealed class ToolTaskRunner(
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
+            }
+        }
+    }
+
+    private static JsonRpcRequest Call(TaskInput input, string id, JsonNode? parameters) => new()
+    {
+        Id = new RequestId(id),
+        Method = RequestMethods.ToolsCall,
+        Params = parameters,
+        Context = new JsonRpcMessageContext
+        {
+            ProtocolVersion = input.Generation == TaskGeneration.Extension ? input.ProtocolVersion : null,
+            Items = new Dictionary<string, object?>(StringComparer.Ordinal) { [RunItemKey] = input.TaskId },
+        },
+    };
+
+    private static JsonObject? InputRequiredOf(JsonRpcMessage answer) =>
+        answer is JsonRpcResponse { Result: JsonObject result } &&
+        result["resultType"] is JsonValue kind && kind.TryGetValue<string>(out var type) && type == "input_required" &&
+        result["inputRequests"] is JsonObject
+            ? result
+            : null;
+
+    /// <summary>Shows the requests on the task (input_required), then waits until the workflow holds an answer to each.</summary>
+    private async Task<JsonElement> WaitForAnswersAsync(TaskInput input, JsonObject asked, CancellationToken cancellationToken)
+    {
+        var instanceId = TaskIds.InstanceOf(input.TaskId);
+        var requests = TaskJson.ToElement(asked["inputRequests"]!.DeepClone());
+        var methods = string.Join(", ", asked["inputRequests"]!.AsObject().Select(request => request.Value?["method"]?.ToString()).Distinct());
+        await workflows.RaiseEventAsync(
+            instanceId, McpToolTaskWorkflow.StatusEvent,
+            new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer: {methods}.", requests), cancellationToken);
+        while (true)
+        {
+            await Task.Delay(taskOptions.Value.PollInterval, cancellationToken);
+            var progress = (await workflows.GetWorkflowStateAsync(instanceId, true, cancellationToken))?.ReadCustomStatusAs<TaskProgress>();
+
+            // The same requests as raised (not a previous round's) and every one answered.
+            if (progress is { Status: McpTaskStatus.InputRequired, InputRequests: { } shown, InputResponses: { } answers } &&
+                shown.GetRawText() == requests.GetRawText() && TaskJson.AllAnswered(shown, answers))
+            {
+                await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null), cancellationToken);
+                return answers;
             }
         }
     }
@@ -130,14 +182,9 @@ internal sealed class ToolTaskRunner(
         switch (message)
         {
             case JsonRpcNotification notification:
-                if (client is null)
-                {
-                    return;
-                }
-
                 // A fresh message: the private server's one carries its transport's context.
                 var tagged = new JsonRpcNotification { Method = notification.Method, Params = Tag(notification.Params, input.TaskId) };
-                await Forward(() => client.SendMessageAsync(tagged, cancellationToken));
+                await route.NotifyAsync(input, tagged, cancellationToken);
                 return;
             case JsonRpcRequest request:
                 await transport.DeliverAsync(await AskClientAsync(input, client, request, cancellationToken), cancellationToken);
@@ -165,7 +212,7 @@ internal sealed class ToolTaskRunner(
         }
 
         var instanceId = TaskIds.InstanceOf(input.TaskId);
-        await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer '{request.Method}'.", false), cancellationToken);
+        await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.InputRequired, $"Waiting for the client to answer '{request.Method}'."), cancellationToken);
         try
         {
             var forwarded = new JsonRpcRequest { Method = request.Method, Params = Tag(request.Params, input.TaskId) };
@@ -178,20 +225,7 @@ internal sealed class ToolTaskRunner(
         }
         finally
         {
-            await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null, false), CancellationToken.None);
-        }
-    }
-
-    private async Task Forward(Func<Task> send)
-    {
-        try
-        {
-            await send();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The client's session may have ended; notifications are best effort and the task goes on.
-            Log.ForwardFailed(_logger, ex.Message);
+            await workflows.RaiseEventAsync(instanceId, McpToolTaskWorkflow.StatusEvent, new TaskStatusEvent(McpTaskStatus.Working, null), CancellationToken.None);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 internal sealed class WorkflowTaskStore(
     IDaprWorkflowClient client,
     TaskExecutions executions,
+    TaskRunLedger ledger,
     IOptions<DaprTasksOptions> options,
     TimeProvider time,
     ILogger<WorkflowTaskStore> logger)
@@ -43,7 +45,24 @@ internal sealed class WorkflowTaskStore(
             return null;
         }
 
-        var state = await client.GetWorkflowStateAsync(TaskIds.InstanceOf(taskId), true, cancellationToken);
+        var instanceId = TaskIds.InstanceOf(taskId);
+        var state = await client.GetWorkflowStateAsync(instanceId, true, cancellationToken);
+        if (state is { Exists: true, IsWorkflowCompleted: false } && state.ReadCustomStatusAs<TaskProgress>() is { } progress &&
+            McpTaskStatus.IsTerminal(progress.Status))
+        {
+            // The workflow has its outcome and is telling the client (notification, webhook) before it records it: wait
+            // for the record, so that a client woken by that message reads the ended task, result included.
+            using var settling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            settling.CancelAfter(_options.CancelGracePeriod);
+            try
+            {
+                state = await client.WaitForWorkflowCompletionAsync(instanceId, true, settling.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
         return state is { Exists: true } ? ViewOf(state) : null;
     }
 
@@ -106,6 +125,15 @@ internal sealed class WorkflowTaskStore(
         }
 
         return await EnforceCancelAsync(view, Reason, cancellationToken) ?? view;
+    }
+
+    /// <summary>Hands the client's answers (<c>tasks/update</c> <c>inputResponses</c>) to the task's workflow.</summary>
+    public async Task UpdateAsync(TaskView view, JsonElement inputResponses, CancellationToken cancellationToken)
+    {
+        if (!view.IsTerminal)
+        {
+            await client.RaiseEventAsync(TaskIds.InstanceOf(view.TaskId), McpToolTaskWorkflow.InputEvent, inputResponses, cancellationToken);
+        }
     }
 
     /// <summary>One page of the owner's live tasks; <paramref name="cursor"/> is the previous page's <c>nextCursor</c>.</summary>
@@ -194,6 +222,7 @@ internal sealed class WorkflowTaskStore(
 
             await client.PurgeInstanceAsync(instanceId, cancellationToken);
             Log.TaskPurged(logger, view.TaskId, reason);
+            await ledger.ForgetAsync(view.TaskId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -229,7 +258,8 @@ internal sealed class WorkflowTaskStore(
                     progress?.StatusMessage,
                     progress?.LastUpdatedAt ?? input.CreatedAt,
                     null,
-                    null);
+                    null,
+                    progress?.Status is McpTaskStatus.InputRequired ? progress.InputRequests : null);
         }
     }
 

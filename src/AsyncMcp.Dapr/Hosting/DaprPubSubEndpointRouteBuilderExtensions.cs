@@ -118,6 +118,23 @@ public static class DaprPubSubEndpointRouteBuilderExtensions
         return endpoints.MapPost(options.Route, (RequestDelegate)endpoint.HandleAsync);
     }
 
+    /// <summary>
+    /// Maps the endpoint where the server's task completion webhooks arrive (<c>POST</c>): each is verified as a webhook
+    /// reply is, then handed to <see cref="AsyncMcp.Dapr.Client.Tasks.McpTaskWebhooks"/>. Ask for them when creating a task, naming a
+    /// reply binding whose URL leads to this route.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint builder.</param>
+    /// <param name="route">The HTTP route. Default: <c>/mcp/webhooks/tasks</c>.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddMcpWebhookReplies()</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapMcpTaskWebhooks(this IEndpointRouteBuilder endpoints, string route = "/mcp/webhooks/tasks")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(route);
+        var endpoint = Required<AsyncMcp.Dapr.Client.Tasks.TaskWebhookEndpoint>(endpoints, nameof(MapMcpTaskWebhooks), "builder.Services.AddMcpWebhookReplies()");
+        return endpoints.MapPost(route, (RequestDelegate)endpoint.HandleAsync);
+    }
+
     private static T Required<T>(IEndpointRouteBuilder endpoints, string map, string registration)
         where T : class =>
         endpoints.ServiceProvider.GetService<T>() ?? throw new InvalidOperationException(

@@ -1,4 +1,5 @@
 using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Client.Webhooks;
 using AsyncMcp.Dapr.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,7 +40,10 @@ public static class DaprWebhookReceiverServiceCollectionExtensions
         services.AddMcpDaprCore<DaprWebhookReceiverOptions, DaprWebhookReceiverOptionsValidator>(configure, configSectionPath);
         services.TryAddSingleton<ReplyRouter>();
         services.TryAddSingleton<WebhookReceiverSecrets>();
+        services.TryAddSingleton<SignedWebhookReader>();
         services.TryAddSingleton<WebhookReplyEndpoint>();
+        services.TryAddSingleton<McpTaskWebhooks>();
+        services.TryAddSingleton<TaskWebhookEndpoint>();
         return services;
     }
 }

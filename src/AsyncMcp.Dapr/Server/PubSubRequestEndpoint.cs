@@ -89,6 +89,7 @@ internal sealed class PubSubRequestEndpoint(
         {
             // Tools can read the id (McpDaprTelemetry.MessageIdOf) to log what the client logs, and the sender.
             MessageIds.SetDelivered(message, envelope.Id, envelope.Source);
+            MessageIds.SetReplyPath(message, new DeliveredReplyPath(envelope.ReplyTo?.ToString(), envelope.SessionId, envelope.Connection));
         }
 
         var status = envelope.Type == McpCloudEventTypes.SessionClose

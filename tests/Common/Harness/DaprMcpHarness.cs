@@ -87,6 +87,7 @@ internal sealed class DaprMcpHarness : IAsyncDisposable
     {
         var emulator = new DaprEmulator(new DaprEmulatorOptions { LoggerFactory = TestLogging.Factory });
         emulator.AddComponent(PubSub, "pubsub.in-memory");
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
         var harness = new DaprMcpHarness(emulator)
         {
             _secretsFolder = Directory.CreateTempSubdirectory("asyncmcp-secrets-").FullName,

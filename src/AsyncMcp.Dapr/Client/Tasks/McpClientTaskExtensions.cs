@@ -25,6 +25,10 @@ public static class McpClientTaskExtensions
     /// <param name="arguments">The tool's arguments.</param>
     /// <param name="timeToLive">How long the server should keep the task (2025-11-25 only; the server may shorten it).</param>
     /// <param name="progressToken">A progress token; progress notifications about the task carry it for the task's life.</param>
+    /// <param name="completionWebhook">
+    /// Where the server should announce the task's end by signed webhook (a reply binding and path, as for webhook
+    /// replies), received with <c>MapMcpTaskWebhooks</c> and read from <see cref="McpTaskWebhooks"/>; none when null.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call (not the task).</param>
     /// <returns>The task the server created.</returns>
     public static async Task<McpTaskInfo> CallToolAsTaskAsync(
@@ -33,6 +37,7 @@ public static class McpClientTaskExtensions
         IReadOnlyDictionary<string, object?>? arguments = null,
         TimeSpan? timeToLive = null,
         ProgressToken? progressToken = null,
+        Wire.ReplyAddress? completionWebhook = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -45,6 +50,11 @@ public static class McpClientTaskExtensions
         if (progressToken is { } token)
         {
             Meta(parameters)["progressToken"] = JsonSerializer.SerializeToNode(token, McpJsonUtilities.DefaultOptions);
+        }
+
+        if (completionWebhook is not null)
+        {
+            Meta(parameters)[McpTaskWebhooks.MetaKey] = completionWebhook.ToString();
         }
 
         if (!IsExtension(client))
@@ -143,6 +153,23 @@ public static class McpClientTaskExtensions
     {
         var result = await SendAsync(client, "tasks/cancel", new JsonObject { ["taskId"] = taskId }, cancellationToken);
         return result.ContainsKey("taskId") ? McpTaskInfo.Parse(result) : await client.GetTaskAsync(taskId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers the input requests of a task in <c>input_required</c> (<c>tasks/update</c>, 2026-07-28 tasks extension):
+    /// <paramref name="inputResponses"/> maps each key of <see cref="McpTaskInfo.InputRequests"/> to its result (an
+    /// <c>ElicitResult</c>, <c>CreateMessageResult</c> or <c>ListRootsResult</c>). The server acknowledges at once and
+    /// resumes the task once every outstanding request has its answer; answers to other keys are ignored.
+    /// </summary>
+    /// <param name="client">A connected client.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="inputResponses">The answers, by request key.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the server has acknowledged.</returns>
+    public static async Task UpdateTaskAsync(this McpClient client, string taskId, JsonObject inputResponses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputResponses);
+        _ = await SendAsync(client, "tasks/update", new JsonObject { ["taskId"] = taskId, ["inputResponses"] = inputResponses.DeepClone() }, cancellationToken);
     }
 
     /// <summary>One page of the caller's tasks (<c>tasks/list</c>, 2025-11-25 only).</summary>

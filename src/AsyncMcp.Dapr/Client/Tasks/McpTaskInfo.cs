@@ -32,6 +32,13 @@ public sealed record McpTaskInfo
     /// <summary>The JSON-RPC error a 2026-07-28 task failed with.</summary>
     public JsonObject? Error { get; init; }
 
+    /// <summary>
+    /// The requests the server waits for the client to answer (a 2026-07-28 task in <c>input_required</c>), by key:
+    /// each an <c>elicitation/create</c>, <c>sampling/createMessage</c> or <c>roots/list</c> with its params. Answer
+    /// them with <see cref="McpClientTaskExtensions.UpdateTaskAsync"/>.
+    /// </summary>
+    public JsonObject? InputRequests { get; init; }
+
     /// <summary>Whether the task has ended (completed, failed or cancelled).</summary>
     public bool IsTerminal => Status is "completed" or "failed" or "cancelled";
 
@@ -53,6 +60,7 @@ public sealed record McpTaskInfo
             PollInterval = Milliseconds(task, "pollIntervalMs") ?? Milliseconds(task, "pollInterval"),
             Result = task["result"] as JsonObject,
             Error = task["error"] as JsonObject,
+            InputRequests = task["inputRequests"] as JsonObject,
         };
     }
 

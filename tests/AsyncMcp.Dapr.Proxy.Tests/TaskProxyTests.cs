@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using AsyncMcp.Dapr.Client.Tasks;
+using ModelContextProtocol;
+
+namespace AsyncMcp.Dapr.Proxy.Tests;
+
+/// <summary>
+/// MCP tasks through the proxy, driven by standard clients over Streamable HTTP: the official TypeScript SDK's
+/// experimental tasks API (2025-11-25) and the C# SDK client with the task helpers (2026-07-28 tasks extension). The
+/// proxy passes tasks traffic through unchanged; the server runs each task as a Dapr workflow.
+/// </summary>
+public sealed class TaskProxyTests : IAsyncLifetime
+{
+    private ProxyHarness _harness = null!;
+
+    public async ValueTask InitializeAsync() => _harness = await ProxyHarness.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task The_typescript_sdk_client_creates_polls_reads_lists_and_cancels_tasks_through_the_proxy()
+    {
+        var folder = TypeScriptClientTests.FindClientFolder();
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk")),
+            $"The TypeScript SDK is not installed in {folder}: the build of this project installs it (eng/NpmPackages.targets) unless SkipNpmInstall=true.");
+
+        var start = new ProcessStartInfo("node", ["proxy-tasks-client.mjs", _harness.Endpoint.ToString()])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await node.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            node.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var log = $"stdout:\n{await output}\nstderr:\n{await errors}";
+        TestContext.Current.TestOutputHelper?.WriteLine(log);
+        Assert.True(node.ExitCode == 0, log);
+        Assert.Contains("ok task created, polled and its result read", log, StringComparison.Ordinal);
+        Assert.Contains("ok tasks/cancel of a running task", log, StringComparison.Ordinal);
+        Assert.Contains("ALL OK", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_csharp_sdk_client_uses_2026_tasks_through_the_proxy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var client = await _harness.ConnectAsync("2026-07-28", cancellationToken: ct);
+
+        var task = await client.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 3 }, cancellationToken: ct);
+        Assert.NotEqual(string.Empty, task.TaskId);
+        Assert.Equal("working", task.Status);
+        var done = await client.WaitForTaskAsync(task.TaskId, ct);
+        Assert.Equal("completed", done.Status);
+        Assert.Equal("job done after 3 steps", done.Result!["content"]![0]!["text"]!.GetValue<string>());
+
+        var running = await client.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 1000 }, cancellationToken: ct);
+        await client.CancelTaskAsync(running.TaskId, ct);
+        Assert.Equal("cancelled", (await client.WaitForTaskAsync(running.TaskId, ct)).Status);
+
+        var unknown = await Assert.ThrowsAsync<McpProtocolException>(() => client.GetTaskAsync("no-such-task", ct));
+        Assert.Equal(McpErrorCode.InvalidParams, unknown.ErrorCode);
+    }
+}
