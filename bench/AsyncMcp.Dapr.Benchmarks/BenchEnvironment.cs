@@ -72,31 +72,10 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         });
         environment.ProxyEndpoint = new Uri(proxy.Address, "/mcp");
 
-        // The same sample server with sessions on actors, on a topic of its own, and a client app that talks to it.
-        await environment.StartAsync("server-actors", ServerApp.Build, new Dictionary<string, string?>
-        {
-            ["Mcp:PubSub:Topic"] = ActorSessionsTopic,
-            ["Mcp:PubSub:MaxSessions"] = "100000",
-            ["Mcp:Sessions:Actors"] = "true",
-        });
-        var actorsClient = await environment.StartAsync("actors-client", ClientApp.Build, new Dictionary<string, string?>
-        {
-            ["Mcp:PubSub:ServerTopic"] = ActorSessionsTopic,
-        });
-        environment.ActorSessionsTransport = actorsClient.App.Services.GetRequiredService<PubSubClientTransport>();
-
-        // And with each session a Dapr workflow instance.
-        await environment.StartAsync("server-workflows", ServerApp.Build, new Dictionary<string, string?>
-        {
-            ["Mcp:PubSub:Topic"] = WorkflowSessionsTopic,
-            ["Mcp:PubSub:MaxSessions"] = "100000",
-            ["Mcp:Sessions:Workflows"] = "true",
-        });
-        var workflowsClient = await environment.StartAsync("workflows-client", ClientApp.Build, new Dictionary<string, string?>
-        {
-            ["Mcp:PubSub:ServerTopic"] = WorkflowSessionsTopic,
-        });
-        environment.WorkflowSessionsTransport = workflowsClient.App.Services.GetRequiredService<PubSubClientTransport>();
+        // The same sample server with sessions on actors, then on workflows, each on a topic of its own with a client app
+        // that talks to it.
+        environment.ActorSessionsTransport = await environment.StartDurableHostAsync("actors", "Mcp:Sessions:Actors", ActorSessionsTopic);
+        environment.WorkflowSessionsTransport = await environment.StartDurableHostAsync("workflows", "Mcp:Sessions:Workflows", WorkflowSessionsTopic);
         return environment;
     }
 
@@ -156,6 +135,19 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
 
         await _emulator.DisposeAsync();
+    }
+
+    // A server app whose sessions live in the host the switch turns on, and a client app that publishes to its topic.
+    private async Task<PubSubClientTransport> StartDurableHostAsync(string host, string hostSwitch, string topic)
+    {
+        await StartAsync("server-" + host, ServerApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:Topic"] = topic,
+            ["Mcp:PubSub:MaxSessions"] = "100000",
+            [hostSwitch] = "true",
+        });
+        var client = await StartAsync(host + "-client", ClientApp.Build, new Dictionary<string, string?> { ["Mcp:PubSub:ServerTopic"] = topic });
+        return client.App.Services.GetRequiredService<PubSubClientTransport>();
     }
 
     private async Task<EmulatedApp> StartAsync(
