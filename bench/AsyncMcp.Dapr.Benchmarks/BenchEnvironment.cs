@@ -36,7 +36,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         // Nothing is recorded: daprd keeps no copy of what it carries, and a growing log would tax the collector.
         var emulator = new DaprEmulator(new DaprEmulatorOptions { MaxConcurrentDeliveriesPerSidecar = 256, RecordPublished = false });
         emulator.AddComponent("pubsub", "pubsub.in-memory");
-        emulator.AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
+        emulator.AddComponent(StateStore, "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
 
         // The webhook route: the binding's URL is the webhook client's address, so that client gets a fixed port.
         var secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
@@ -48,7 +48,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         var environment = new BenchEnvironment(emulator);
 
         // The sample server serves the same tools on its Streamable HTTP door at /mcp.
-        var server = await environment.StartAsync("server", ServerApp.Build, new Dictionary<string, string?> { ["Mcp:Webhooks:SecretStore"] = "secretstore" });
+        // echo may also run as an MCP task (a workflow instance per call): the tasks path calls it that way.
+        var server = await environment.StartAsync("server", ServerApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:Webhooks:SecretStore"] = "secretstore",
+            ["Mcp:Tasks:Tools:echo"] = "Optional",
+        });
         environment.DirectEndpoint = new Uri(server.Address, "/mcp");
 
         var client = await environment.StartAsync("client", ClientApp.Build, null);
@@ -67,20 +72,20 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         });
         environment.ProxyEndpoint = new Uri(proxy.Address, "/mcp");
 
-        // The same sample server with sessions on actors, on a topic of its own, and a client app that talks to it.
-        await environment.StartAsync("server-actors", ServerApp.Build, new Dictionary<string, string?>
-        {
-            ["Mcp:PubSub:Topic"] = ActorSessionsTopic,
-            ["Mcp:PubSub:MaxSessions"] = "100000",
-            ["Mcp:Sessions:Actors"] = "true",
-        });
-        var actorsClient = await environment.StartAsync("actors-client", ClientApp.Build, new Dictionary<string, string?>
-        {
-            ["Mcp:PubSub:ServerTopic"] = ActorSessionsTopic,
-        });
-        environment.ActorSessionsTransport = actorsClient.App.Services.GetRequiredService<PubSubClientTransport>();
+        // The same sample server with sessions on actors, then on workflows, each on a topic of its own with a client app
+        // that talks to it.
+        environment.ActorSessionsTransport = await environment.StartDurableHostAsync("actors", "Mcp:Sessions:Actors", ActorSessionsTopic);
+        environment.WorkflowSessionsTransport = await environment.StartDurableHostAsync("workflows", "Mcp:Sessions:Workflows", WorkflowSessionsTopic);
         return environment;
     }
+
+    /// <summary>A client app whose server hosts each session as a Dapr workflow instance.</summary>
+    public PubSubClientTransport WorkflowSessionsTransport { get; private set; } = null!;
+
+    /// <summary>State operations applied by every emulated state store, and reminder calls to the actor runtime, so far.</summary>
+    public SidecarWork Work() => new(
+        _emulator.StateStore(StateStore)!.Writes,
+        _emulator.Actors.ReminderCalls);
 
     public Task<McpClient> ConnectDirectAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         McpClient.CreateAsync(
@@ -103,9 +108,16 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public Task<McpClient> ConnectActorSessionsAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         ActorSessionsTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
 
+    public Task<McpClient> ConnectWorkflowSessionsAsync(string? protocolVersion, CancellationToken cancellationToken) =>
+        WorkflowSessionsTransport.CreateClientAsync(new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken);
+
     private const string ReplyBinding = "client-replies";
 
+    private const string StateStore = "statestore";
+
     private const string ActorSessionsTopic = "mcp-actor-requests";
+
+    private const string WorkflowSessionsTopic = "mcp-workflow-requests";
 
     /// <summary>A loopback port free at the time of the call.</summary>
     internal static int FreePort()
@@ -123,6 +135,19 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
 
         await _emulator.DisposeAsync();
+    }
+
+    // A server app whose sessions live in the host the switch turns on, and a client app that publishes to its topic.
+    private async Task<PubSubClientTransport> StartDurableHostAsync(string host, string hostSwitch, string topic)
+    {
+        await StartAsync("server-" + host, ServerApp.Build, new Dictionary<string, string?>
+        {
+            ["Mcp:PubSub:Topic"] = topic,
+            ["Mcp:PubSub:MaxSessions"] = "100000",
+            [hostSwitch] = "true",
+        });
+        var client = await StartAsync(host + "-client", ClientApp.Build, new Dictionary<string, string?> { ["Mcp:PubSub:ServerTopic"] = topic });
+        return client.App.Services.GetRequiredService<PubSubClientTransport>();
     }
 
     private async Task<EmulatedApp> StartAsync(

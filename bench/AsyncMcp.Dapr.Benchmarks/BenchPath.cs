@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Client.Tasks;
 using ModelContextProtocol.Client;
 
 namespace AsyncMcp.Dapr.Benchmarks;
@@ -12,6 +13,11 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
     /// <summary>The generation with sessions (<c>initialize</c>, <c>Mcp-Session-Id</c>), the one durable session hosts serve.</summary>
     public const string SessionProtocol = "2025-11-25";
 
+    private static readonly Dictionary<string, object?> NoOpArguments = new() { ["text"] = "x" };
+
+    /// <summary>One call of the closed loop: the no-op tool <c>echo</c>, unless the path says otherwise.</summary>
+    public Func<McpClient, Task> Call { get; init; } = client => client.CallToolAsync("echo", NoOpArguments).AsTask();
+
     /// <summary>Every path, in the order a round runs them.</summary>
     public static IReadOnlyList<BenchPath> All(BenchEnvironment environment) =>
     [
@@ -22,5 +28,16 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
         new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)),
         new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)),
         new("actors", "async: pub/sub, actor sessions (2025-11-25)", "sessions", token => environment.ConnectActorSessionsAsync(SessionProtocol, token)),
+        new("workflows", "async: pub/sub, workflow sessions (2025-11-25)", "sessions", token => environment.ConnectWorkflowSessionsAsync(SessionProtocol, token)),
+        // The same no-op tool as an MCP task: created durably (a workflow instance), run in an activity, its result
+        // fetched with tasks/result, which the server holds until the task has ended.
+        new("tasks", "async: pub/sub, echo as an MCP task (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token))
+        {
+            Call = async client =>
+            {
+                var task = await client.CallToolAsTaskAsync("echo", NoOpArguments);
+                await client.GetTaskResultAsync(task.TaskId);
+            },
+        },
     ];
 }

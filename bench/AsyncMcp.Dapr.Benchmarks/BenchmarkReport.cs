@@ -19,13 +19,21 @@ internal static class BenchmarkReport
         var text = new StringBuilder();
         text.AppendLine("## Results").AppendLine();
         text.AppendLine(Invariant, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()}, with `{command}`.").AppendLine();
+        if (paths.Count > 0)
+        {
+            // Other work on the machine moves every number: say how much there was.
+            text.AppendLine(Invariant, $"Load average (1 min) at the end of each run: {paths.Min(run => run.LoadAverage):F1} to {paths.Max(run => run.LoadAverage):F1}, median {Median(paths.Select(run => run.LoadAverage)):F1}.").AppendLine();
+        }
+
         text.AppendLine("### No-op tool call (`echo`), closed loop, one run").AppendLine();
-        text.AppendLine("CPU and allocations are the whole process's (clients, apps and emulated sidecars) divided by the calls.").AppendLine();
-        text.AppendLine("| path | sessions | round | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("CPU and allocations are the whole process's (clients, apps and emulated sidecars) divided by the calls; state writes");
+        text.AppendLine("are the operations the state store applied, reminder calls those the actor runtime was asked for, per call; the");
+        text.AppendLine("thread pool's queue is its mean length (sampled every 50 ms) and the threads its count at the start and at most.").AppendLine();
+        text.AppendLine("| path | sessions | round | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call | state writes/call | reminder calls/call | pool queue, threads |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in paths)
         {
-            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Round} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} |");
+            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Round} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} | {run.StateWritesPerCall:F2} | {run.ReminderCallsPerCall:F3} | {run.Pool.MeanQueued:F1}, {run.Pool.StartThreads}→{run.Pool.MaxThreads} |");
         }
 
         text.AppendLine().AppendLine("### Async path against direct Streamable HTTP (ratios, same run)").AppendLine();
@@ -58,13 +66,17 @@ internal static class BenchmarkReport
         }
 
         text.AppendLine().AppendLine("### Server memory per open idle session").AppendLine();
-        text.AppendLine("The server in a process of its own; its managed heap after full collections, against its heap before the sessions.").AppendLine();
-        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 20) | opened in |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        text.AppendLine("The server in a process of its own; its managed heap after full collections, against its heap before the sessions.");
+        text.AppendLine("State: keys and values the sessions added to the state store (in the sidecar's process), once idle; then for ten");
+        text.AppendLine("sessions sent 300 pings each (more than the de-duplication window of 256 ids) and idle again.").AppendLine();
+        text.AppendLine("| session host | open sessions | KB per live session | KB per deactivated session (target ≤ 2) | state KB per idle session (target ≤ 4) | state KB, window full | opened in |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in memory)
         {
-            var idle = result.BytesPerDeactivatedSession is { } bytes ? (bytes / 1024).ToString("F1", Invariant) : "n/a (never deactivated)";
-            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F1} | {idle} | {result.OpenSeconds:F1} s |");
+            var idle = result.BytesPerDeactivatedSession is { } bytes ? (bytes / 1024).ToString("F2", Invariant) : "n/a (never deactivated)";
+            var state = result.StateBytesPerSession is { } stored ? (stored / 1024).ToString("F2", Invariant) : "n/a (nothing stored)";
+            var full = result.StateBytesPerBusySession is { } busy ? (busy / 1024).ToString("F2", Invariant) : "n/a";
+            text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F2} | {idle} | {state} | {full} | {result.OpenSeconds:F1} s |");
         }
 
         text.AppendLine().AppendLine(Invariant, $"![p50 latency and throughput by path and sessions]({plotFile})");
@@ -125,6 +137,12 @@ internal static class BenchmarkReport
         plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.Margins(bottom: 0);
     }
+
+    /// <summary>The machine's 1-minute load average (Linux), or NaN.</summary>
+    public static double LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], NumberStyles.Float, Invariant, out var load)
+            ? load
+            : double.NaN;
 
     private static string Machine()
     {

@@ -1,4 +1,5 @@
 namespace AsyncMcp.Dapr.Benchmarks;
 
-/// <summary>What a measured run cost the process: CPU time and managed bytes allocated.</summary>
-internal readonly record struct CallCost(double CpuMicroseconds, long BytesAllocated);
+/// <summary>What a measured run cost the process: CPU time, managed bytes allocated, the sidecars' state and reminder
+/// work, lock contentions, and the thread pool's state.</summary>
+internal readonly record struct CallCost(double CpuMicroseconds, long BytesAllocated, SidecarWork Sidecar, long LockContentions, ThreadPoolSample Pool);

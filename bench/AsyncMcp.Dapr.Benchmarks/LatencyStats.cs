@@ -10,6 +10,21 @@ internal sealed record LatencyStats(
     /// <summary>The label of the direct path this path's ratios are taken against, or null.</summary>
     public string? Baseline { get; init; }
 
+    /// <summary>State operations (sets and deletes) the state store applied, per call.</summary>
+    public double StateWritesPerCall { get; init; }
+
+    /// <summary>Reminder registrations and removals the actor runtime was asked for, per call.</summary>
+    public double ReminderCallsPerCall { get; init; }
+
+    /// <summary>Lock contentions in the process, per call.</summary>
+    public double LockContentionsPerCall { get; init; }
+
+    /// <summary>The thread pool during the run.</summary>
+    public ThreadPoolSample Pool { get; init; }
+
+    /// <summary>The machine's 1-minute load average when the run ended.</summary>
+    public double LoadAverage { get; init; } = BenchmarkReport.LoadAverage();
+
     public double CallsPerSecond => Calls / Seconds;
 
     public static LatencyStats From(string path, int sessions, IReadOnlyList<double> latenciesMs, double seconds, CallCost cost)
@@ -17,7 +32,13 @@ internal sealed record LatencyStats(
         var sorted = latenciesMs.Order().ToArray();
         var calls = Math.Max(1, sorted.Length);
         return new LatencyStats(path, sessions, sorted.Length, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.90), Percentile(sorted, 0.99),
-            cost.CpuMicroseconds / calls, (double)cost.BytesAllocated / calls);
+            cost.CpuMicroseconds / calls, (double)cost.BytesAllocated / calls)
+        {
+            StateWritesPerCall = (double)cost.Sidecar.StateWrites / calls,
+            ReminderCallsPerCall = (double)cost.Sidecar.ReminderCalls / calls,
+            LockContentionsPerCall = (double)cost.LockContentions / calls,
+            Pool = cost.Pool,
+        };
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -8,17 +8,23 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 }
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
-//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors] [--codec 200000 | none] [--memory 1000,10000 | none]
-//        [--hosts in-memory,actors] [--out docs]
+//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks] [--codec 200000 | none] [--memory 1000,10000 | none]
+//        [--hosts in-memory,actors,workflows] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors").Split(',');
+var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks").Split(',');
 // Rounds alternate every path at one session count, so that a change in the machine's load hits both sides of a ratio.
 var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
 var memoryCounts = memoryOption is "none" ? [] : memoryOption.Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
-var memoryHosts = Option("--hosts", "in-memory,actors").Split(',');
+var memoryHosts = Option("--hosts", "in-memory,actors,workflows").Split(',');
+if (memoryHosts.FirstOrDefault(host => !SessionMemoryBenchmark.Hosts.ContainsKey(host)) is { } unknown)
+{
+    Console.Error.WriteLine($"--hosts: unknown session host '{unknown}' (known: {string.Join(", ", SessionMemoryBenchmark.Hosts.Keys)}).");
+    return;
+}
+
 var output = Path.Combine(RepositoryRoot(), Option("--out", "docs"));
 var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
@@ -46,7 +52,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
             foreach (var path in paths)
             {
                 Console.WriteLine($"{path.Label}, {sessions} session(s), round {round} ...");
-                var run = await PathBenchmark.RunAsync(path.Label, path.Connect, sessions, warmup, duration) with
+                var run = await PathBenchmark.RunAsync(path, environment.Work, sessions, warmup, duration) with
                 {
                     Round = round,
                     Baseline = all.FirstOrDefault(p => p.Key == path.Baseline)?.Label,
@@ -54,6 +60,9 @@ await using (var environment = await BenchEnvironment.StartAsync())
                 runs.Add(run);
                 Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
                     $"{run.CpuMicrosecondsPerCall:F0} µs CPU and {run.BytesAllocatedPerCall / 1024:F1} KB allocated per call");
+                Console.WriteLine($"  per call: {run.StateWritesPerCall:F2} state writes, {run.ReminderCallsPerCall:F3} reminder calls, " +
+                    $"{run.LockContentionsPerCall:F2} lock contentions; thread pool: {run.Pool.MeanQueued:F1} queued on average " +
+                    $"(at most {run.Pool.MaxQueued}), {run.Pool.StartThreads} → {run.Pool.MaxThreads} threads; load average {run.LoadAverage:F1}");
             }
         }
     }
@@ -62,15 +71,17 @@ await using (var environment = await BenchEnvironment.StartAsync())
 var memory = new List<SessionMemoryBenchmark.Result>();
 foreach (var count in memoryCounts)
 {
-    foreach (var actors in memoryHosts.Select(host => host == "actors"))
+    foreach (var host in memoryHosts)
     {
         // A fresh server process per measurement, so that each counts only its own sessions.
-        Console.WriteLine($"memory with {count} idle {(actors ? "actor" : "in-memory")} sessions ...");
+        Console.WriteLine($"memory with {count} idle {SessionMemoryBenchmark.Hosts[host]} ...");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        var result = await SessionMemoryBenchmark.RunAsync(actors, count, timeout.Token);
+        var result = await SessionMemoryBenchmark.RunAsync(host, count, timeout.Token);
         memory.Add(result);
-        Console.WriteLine($"  {result.BytesPerSession / 1024:F1} KB per live session" +
-            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F1} KB once deactivated" : string.Empty) +
+        Console.WriteLine($"  {result.BytesPerSession / 1024:F2} KB per live session" +
+            (result.BytesPerDeactivatedSession is { } idle ? $", {idle / 1024:F2} KB once deactivated" : string.Empty) +
+            (result.StateBytesPerSession is { } state ? $", {state / 1024:F2} KB of state" : string.Empty) +
+            (result.StateBytesPerBusySession is { } full ? $" ({full / 1024:F2} KB with its de-duplication window full)" : string.Empty) +
             $" (opened in {result.OpenSeconds:F1} s)");
     }
 }

@@ -26,10 +26,10 @@ internal sealed class SessionServerProcess : IAsyncDisposable
 
     /// <summary>Starts a sidecar for app-id <c>server</c>, the server process against it, and attaches the two.</summary>
     /// <param name="emulator">The emulated cluster.</param>
-    /// <param name="actors">Whether sessions are actors.</param>
+    /// <param name="host">The session host: in-memory, actors or workflows.</param>
     /// <param name="actorIdleTimeout">How long an idle actor stays active.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<SessionServerProcess> StartAsync(DaprEmulator emulator, bool actors, TimeSpan actorIdleTimeout, CancellationToken cancellationToken)
+    public static async Task<SessionServerProcess> StartAsync(DaprEmulator emulator, string host, TimeSpan actorIdleTimeout, CancellationToken cancellationToken)
     {
         var sidecar = await emulator.StartSidecarAsync("server", cancellationToken);
         var address = new Uri($"http://127.0.0.1:{BenchEnvironment.FreePort()}");
@@ -45,7 +45,8 @@ internal sealed class SessionServerProcess : IAsyncDisposable
         start.Environment["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
         start.Environment["Mcp__PubSub__AppId"] = "server";
         start.Environment["Mcp__PubSub__MaxSessions"] = "100000";
-        start.Environment["Mcp__Sessions__Actors"] = actors ? "true" : "false";
+        start.Environment["Mcp__Sessions__Actors"] = host == "actors" ? "true" : "false";
+        start.Environment["Mcp__Sessions__Workflows"] = host == "workflows" ? "true" : "false";
         start.Environment["Bench__ActorIdleTimeout"] = actorIdleTimeout.ToString();
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server process did not start.");
         var server = new SessionServerProcess(process, sidecar, address);

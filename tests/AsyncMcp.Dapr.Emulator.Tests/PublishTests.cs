@@ -125,6 +125,27 @@ public sealed class PublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_published_CloudEvent_is_written_in_key_order_with_null_attributes_defaulted_and_a_repeated_key_read_last()
+    {
+        // components-contrib pubsub/envelope.go FromCloudEvent reads the event into a Go map (a repeated key keeps its
+        // last value; a null value is a nil entry, which the defaults replace) and json.Marshal writes a map's keys sorted.
+        const string cloudEvent = "{\"type\":null,\"id\":\"first\",\"zext\":\"z\",\"data\":{\"b\":2,\"a\":[1,\"<&>\"]},\"id\":\"last\",\"aext\":1.50}";
+        using var response = await PublishAsync(cloudEvent, "application/cloudevents+json");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        var ce = LastEvent();
+        var keys = ce.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+        Assert.Equal("last", ce.GetProperty("id").GetString());
+        Assert.Equal("com.dapr.event.sent", ce.GetProperty("type").GetString());
+        // Attribute values, data included, travel unchanged (inner keys keep their order).
+        var data = ce.GetProperty("data");
+        Assert.Equal(["b", "a"], data.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("<&>", data.GetProperty("a")[1].GetString());
+        Assert.Equal("1.50", ce.GetProperty("aext").GetRawText());
+    }
+
+    [Fact]
     public async Task Cloudevent_metadata_overrides_id_source_and_type_of_a_raw_payload()
     {
         // dapr/dapr pkg/runtime/pubsub/cloudevents.go: metadata "cloudevent.*" decoded over the envelope (any case).

@@ -338,6 +338,31 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         Assert.Single(InFlight(after));
     }
 
+    // While requests keep coming, the in-flight check leaves the answers to the next message's save: over several checks
+    // of a busy session, the record is written once per request and never by a check.
+    protected async Task A_busy_sessions_in_flight_checks_write_nothingAsync()
+    {
+        await StartAsync(replicas: 1, Settings(inFlightCheck: "00:00:01"));
+        await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        Assert.Equal("warm", await EchoAsync(client, "warm"));
+        var before = SessionState(client.SessionId!);
+
+        // Four loops on one session, so that every check finds requests since the one before; three checks or more pass.
+        var requests = 0;
+        var until = DateTimeOffset.UtcNow.AddSeconds(3.5);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async loop =>
+        {
+            while (DateTimeOffset.UtcNow < until)
+            {
+                Assert.Equal($"busy {loop}", await EchoAsync(client, $"busy {loop}"));
+                Interlocked.Increment(ref requests);
+            }
+        }));
+
+        var after = SessionState(client.SessionId!);
+        Assert.Equal(long.Parse(before.ETag, CultureInfo.InvariantCulture) + requests, long.Parse(after.ETag, CultureInfo.InvariantCulture));
+    }
+
     // With no message after it, an answer leaves the in-flight list at the next in-flight check, which then ends.
     protected async Task An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stopsAsync()
     {
@@ -507,6 +532,9 @@ public sealed class ActorSessionTests : DurableSessionHostTests
     // How the actor keeps its record (one write per message, none per answer) is the actor host's own.
     [Fact]
     public Task A_call_costs_its_session_one_state_write_and_its_answer_none() => A_call_costs_its_session_one_state_write_and_its_answer_noneAsync();
+
+    [Fact]
+    public Task A_busy_sessions_in_flight_checks_write_nothing() => A_busy_sessions_in_flight_checks_write_nothingAsync();
 
     [Fact]
     public Task An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stops() => An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stopsAsync();

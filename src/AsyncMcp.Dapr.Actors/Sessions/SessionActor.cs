@@ -212,28 +212,34 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return;
         }
 
-        var answered = TakeAnswered(record);
         if (reminderName == InFlightReminder)
         {
             // Activating the session on its current owner is what answers the requests a dead replica left behind.
             _watchArmed = true;
             await EnsureLiveAsync(record, replay: true, messageId: null);
-            if (answered)
-            {
-                await SaveAsync(record);
-            }
 
-            // Quiet since the last check: nothing in flight and no request came, so the watch ends until the next one.
-            if (record.InFlight.Count == 0 && !_requestsSinceCheck)
+            // While requests keep coming, the next message's save takes the answers off the list: a busy session's check
+            // writes nothing. Quiet since the last check: the answers are saved now, and with nothing left in flight the
+            // watch ends until the next request.
+            if (!_requestsSinceCheck)
             {
-                await UnregisterReminderAsync(InFlightReminder);
-                _watchArmed = false;
+                if (TakeAnswered(record))
+                {
+                    await SaveAsync(record);
+                }
+
+                if (record.InFlight.Count == 0)
+                {
+                    await UnregisterReminderAsync(InFlightReminder);
+                    _watchArmed = false;
+                }
             }
 
             _requestsSinceCheck = false;
             return;
         }
 
+        var answered = TakeAnswered(record);
         if (reminderName == IdleReminder && record.InFlight.Count == 0 &&
             _time.GetUtcNow() - record.LastActivity > _options.SessionIdleTimeout)
         {

@@ -23,6 +23,7 @@ internal sealed class ActorSystem : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StateStore> _actorStores = new(StringComparer.Ordinal);
     private readonly ActorReminders _reminders;
     private PlacementTable _placement = PlacementTable.Empty;
+    private long _reminderCalls;
 
     public ActorSystem(DaprEmulator emulator)
     {
@@ -147,16 +148,21 @@ internal sealed class ActorSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>Reminder registrations and removals asked of the runtime so far: what a benchmark counts per call.</summary>
+    public long ReminderCalls => Interlocked.Read(ref _reminderCalls);
+
     /// <summary>Creates or replaces a reminder; it is kept in the actor state store and fires on whichever host owns the actor.</summary>
     public void RegisterReminder(string appId, string actorType, string actorId, string name, JsonElement request)
     {
         RequireRuntime(appId);
+        Interlocked.Increment(ref _reminderCalls);
         _reminders.Register(appId, actorType, actorId, name, request);
     }
 
     public void UnregisterReminder(string appId, string actorType, string actorId, string name)
     {
         RequireRuntime(appId);
+        Interlocked.Increment(ref _reminderCalls);
         _reminders.Unregister(appId, actorType, actorId, name);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,10 +28,16 @@ internal static class CloudEventBuilder
     /// <summary>The CloudEvent JSON for <paramref name="request"/>; throws daprd's ERR_PUBSUB_CLOUD_EVENTS_SER for an unreadable CloudEvent.</summary>
     public static byte[] Build(Request request, DateTimeOffset now)
     {
-        var cloudEvent = ContentTypes.IsCloudEvent(request.DataContentType)
-            ? FromCloudEvent(request)
-            : NewEnvelope(request);
-        ApplyMetadata(cloudEvent, request.Metadata, now);
+        if (ContentTypes.IsCloudEvent(request.DataContentType))
+        {
+            return FromCloudEvent(request, now);
+        }
+
+        var cloudEvent = NewEnvelope(request);
+        if (Expiration(request.Metadata, now) is { } expiration)
+        {
+            cloudEvent[CloudEventFields.Expiration] = expiration;
+        }
 
         // Go marshals a map with its keys in order: so does the emulator.
         var sorted = new JsonObject();
@@ -46,40 +53,78 @@ internal static class CloudEventBuilder
     /// <summary>
     /// An app's own CloudEvent: kept as is (id, source, type, extensions), with the sidecar's topic, pubsubname
     /// and trace attributes written over it, and source/type/specversion defaulted when missing. No cloudevent.* overrides.
+    /// Read once and written once, keys in order as Go marshals a map (a repeated key: the last one, as Go reads it); the
+    /// attributes' values, data included, are copied as they came rather than rebuilt as a tree.
     /// </summary>
-    private static JsonObject FromCloudEvent(Request request)
+    private static byte[] FromCloudEvent(Request request, DateTimeOffset now)
     {
-        JsonObject cloudEvent;
+        JsonDocument document;
         try
         {
-            cloudEvent = JsonNode.Parse(request.Data.Span) as JsonObject ?? throw DaprErrors.CloudEventCreation();
+            document = JsonDocument.Parse(request.Data);
         }
         catch (JsonException)
         {
             throw DaprErrors.CloudEventCreation();
         }
 
-        cloudEvent[CloudEventFields.TraceId] = request.TraceParent;
-        cloudEvent[CloudEventFields.TraceParent] = request.TraceParent;
-        cloudEvent[CloudEventFields.TraceState] = request.TraceState;
-        cloudEvent[CloudEventFields.Topic] = request.Topic;
-        cloudEvent[CloudEventFields.PubSubName] = request.PubSubName;
-        if (cloudEvent[CloudEventFields.Source] is null)
+        using (document)
         {
-            cloudEvent[CloudEventFields.Source] = CloudEventFields.DefaultSource;
-        }
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw DaprErrors.CloudEventCreation();
+            }
 
-        if (cloudEvent[CloudEventFields.Type] is null)
+            var fields = new SortedDictionary<string, object>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                fields[property.Name] = property.Value;
+            }
+
+            fields[CloudEventFields.TraceId] = request.TraceParent;
+            fields[CloudEventFields.TraceParent] = request.TraceParent;
+            fields[CloudEventFields.TraceState] = request.TraceState;
+            fields[CloudEventFields.Topic] = request.Topic;
+            fields[CloudEventFields.PubSubName] = request.PubSubName;
+            DefaultWhenMissing(fields, CloudEventFields.Source, CloudEventFields.DefaultSource);
+            DefaultWhenMissing(fields, CloudEventFields.Type, CloudEventFields.DefaultType);
+            DefaultWhenMissing(fields, CloudEventFields.SpecVersion, CloudEventFields.SpecVersion10);
+            if (Expiration(request.Metadata, now) is { } expiration)
+            {
+                fields[CloudEventFields.Expiration] = expiration;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>(request.Data.Length + 512);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                foreach (var (key, value) in fields)
+                {
+                    writer.WritePropertyName(key);
+                    if (value is JsonElement element)
+                    {
+                        element.WriteTo(writer);
+                    }
+                    else
+                    {
+                        writer.WriteStringValue((string)value);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+    }
+
+    // Missing or null, as Go sees an absent map key or a nil value.
+    private static void DefaultWhenMissing(SortedDictionary<string, object> fields, string key, string value)
+    {
+        if (!fields.TryGetValue(key, out var current) || current is JsonElement { ValueKind: JsonValueKind.Null })
         {
-            cloudEvent[CloudEventFields.Type] = CloudEventFields.DefaultType;
+            fields[key] = value;
         }
-
-        if (cloudEvent[CloudEventFields.SpecVersion] is null)
-        {
-            cloudEvent[CloudEventFields.SpecVersion] = CloudEventFields.SpecVersion10;
-        }
-
-        return cloudEvent;
     }
 
     /// <summary>
@@ -154,13 +199,10 @@ internal static class CloudEventBuilder
     }
 
     /// <summary>Metadata ttlInSeconds becomes the expiration attribute (the emulated brokers have no TTL of their own).</summary>
-    private static void ApplyMetadata(JsonObject cloudEvent, IReadOnlyDictionary<string, string> metadata, DateTimeOffset now)
-    {
-        if (metadata.TryGetValue("ttlInSeconds", out var ttl) && long.TryParse(ttl, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-        {
-            cloudEvent[CloudEventFields.Expiration] = now.UtcDateTime.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        }
-    }
+    private static string? Expiration(IReadOnlyDictionary<string, string> metadata, DateTimeOffset now) =>
+        metadata.TryGetValue("ttlInSeconds", out var ttl) && long.TryParse(ttl, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+            ? now.UtcDateTime.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : null;
 
     /// <summary>Whether a delivered CloudEvent has expired (components-contrib pubsub/envelope.go HasExpired).</summary>
     public static bool HasExpired(JsonObject cloudEvent, DateTimeOffset now)

@@ -14,6 +14,7 @@ internal sealed class StateStore
 {
     private readonly Dictionary<string, StateItem> _items = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private long _writes;
 
     public StateStore(ComponentSpec spec)
     {
@@ -26,6 +27,29 @@ internal sealed class StateStore
 
     /// <summary>The key prefix strategy.</summary>
     public StateKeys Keys { get; }
+
+    /// <summary>Operations (sets and deletes) applied since the store was created: what a benchmark counts per call.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>How many keys <paramref name="match"/> accepts, and the bytes of their keys and values.</summary>
+    public (int Keys, long Bytes) Size(Func<string, bool> match)
+    {
+        lock (_gate)
+        {
+            var keys = 0;
+            long bytes = 0;
+            foreach (var (key, item) in _items)
+            {
+                if (match(key))
+                {
+                    keys++;
+                    bytes += System.Text.Encoding.UTF8.GetByteCount(key) + item.Value.Length;
+                }
+            }
+
+            return (keys, bytes);
+        }
+    }
 
     /// <summary>The item stored at <paramref name="storedKey"/>, or null.</summary>
     public StateItem? Get(string storedKey)
@@ -75,6 +99,8 @@ internal sealed class StateStore
                     _items[key] = item;
                 }
             }
+
+            _writes += staged.Count;
         }
     }
 
