@@ -101,7 +101,7 @@ internal sealed class PubSubRequestEndpoint(
         {
             // Refused before any host opens a session for it: a malformed initialize must not take a slot.
             Log.InitializeRefused(logger, envelope.Id, envelope.Source, fault);
-            Telemetry.Dropped(DropReasons.MalformedJsonRpc, topic ?? _options.Topic);
+            metrics.Dropped(DropReasons.MalformedJsonRpc, topic ?? _options.Topic);
             await errors.SendAsync(logger, envelope, (int)McpErrorCode.InvalidParams, $"Invalid params: {fault}", cancellationToken);
             return (DeliveryStatus.Success, topic);
         }
