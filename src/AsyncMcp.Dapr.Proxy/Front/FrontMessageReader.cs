@@ -1,5 +1,5 @@
-using System.Text.Unicode;
 using System.Text.Json;
+using System.Text.Unicode;
 using AsyncMcp.Dapr.Server.Http;
 using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Forwarding;
-using AsyncMcp.Dapr.Wire;
 using AsyncMcp.Dapr.Server.Http;
+using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;

@@ -3,8 +3,8 @@ using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Server.Http;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
