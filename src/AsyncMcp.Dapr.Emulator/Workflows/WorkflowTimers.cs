@@ -13,10 +13,11 @@ internal sealed class WorkflowTimers(TimeProvider time, CancellationToken stoppi
     {
         try
         {
-            var delay = due - time.GetUtcNow();
-            if (delay > TimeSpan.Zero)
+            // A timer can wake a little before the wall clock reaches its due time (timer ticks are coarser than the
+            // clock), and a timer must never fire before its FireAt: wait again for what is left.
+            for (var delay = due - time.GetUtcNow(); delay > TimeSpan.Zero; delay = due - time.GetUtcNow())
             {
-                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+                await Task.Delay(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, time, stopping).ConfigureAwait(false);
             }
 
             await fire().ConfigureAwait(false);

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
+using Dapr.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -104,7 +106,8 @@ public sealed class McpDaprMetricsTests : IDisposable
     }
 
     private static ServiceProvider Provider() =>
-        new ServiceCollection().AddMetrics().AddSingleton<McpDaprMetrics>().AddLogging().BuildServiceProvider();
+        new ServiceCollection().AddMetrics().AddSingleton<McpDaprMetrics>().AddLogging()
+            .AddSingleton<DrainState>().AddSingleton(new DaprClientBuilder().Build()).BuildServiceProvider();
 
     private static MetricCollector<T> Collector<T>(ServiceProvider services, string instrument)
         where T : struct =>
