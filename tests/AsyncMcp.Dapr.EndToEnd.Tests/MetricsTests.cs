@@ -39,7 +39,10 @@ public sealed class MetricsTests : IAsyncLifetime
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "counted" }, cancellationToken: Timeout);
 
-        await Wait.UntilAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _replies)) >= 2, Timeout);
+        // A delivery is counted when its handler returns, which may be after its answer reached the client: wait for
+        // the three requests' counts too, not only for the answers.
+        await Wait.UntilAsync(() => _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _replies)) >= 2
+            && _metrics.Sum("asyncmcp.messages.delivered", ("messaging.destination.name", _requests)) >= 3, Timeout);
         Assert.True(_metrics.Sum("asyncmcp.messages.published", ("messaging.destination.name", _requests)) >= 3, "initialize, initialized, tools/call out");
         Assert.True(_metrics.Sum("asyncmcp.messages.published", ("messaging.destination.name", _replies)) >= 2, "two answers out");
         Assert.True(_metrics.Sum("asyncmcp.messages.delivered",
