@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Proxy.Configuration;
 using AsyncMcp.Dapr.Proxy.Forwarding;
 using AsyncMcp.Dapr.Proxy.Front;
+using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -102,6 +104,45 @@ public sealed class ProxyChannelUnitTests
         time.Advance(IdleTimeout);
         sessions.CloseIdle(time.GetUtcNow());
         Assert.Equal(0, sessions.Count);
+    }
+
+    // A proxy draining on its way down refuses a new request with the shutting-down code (-32016), not as an outage
+    // of the server (-32031); a backend that cannot be reached is still -32031.
+    [Theory]
+    [InlineData(true, McpWireErrorCodes.ShuttingDown)]
+    [InlineData(false, ProxyErrorCodes.BackendUnavailable)]
+    public async Task A_request_the_backend_connection_refuses_is_answered_with_the_reason_code(bool draining, int code)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var backend = new RefusingTransport(draining
+            ? new AppShuttingDownException("The app is shutting down and sends no new requests.")
+            : new HttpRequestException("Connection refused"));
+        var front = new ScriptedTransport();
+        await using var channel = new ProxyChannel(backend, TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger.Instance);
+
+        await channel.ForwardAsync(new JsonRpcRequest { Id = new RequestId(9), Method = RequestMethods.ToolsCall, Params = new JsonObject { ["name"] = "slow" } }, front, ct);
+
+        var error = Assert.IsType<JsonRpcError>(await front.Sent.ReadAsync(ct));
+        Assert.Equal(new RequestId(9), error.Id);
+        Assert.Equal(code, error.Error.Code);
+        Assert.Equal(0, channel.InFlight);
+    }
+
+    private sealed class RefusingTransport(Exception refusal) : ITransport
+    {
+        private readonly Channel<JsonRpcMessage> _received = Channel.CreateUnbounded<JsonRpcMessage>();
+
+        public string? SessionId => null;
+
+        public ChannelReader<JsonRpcMessage> MessageReader => _received.Reader;
+
+        public Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default) => Task.FromException(refusal);
+
+        public ValueTask DisposeAsync()
+        {
+            _received.Writer.TryComplete();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class ScriptedConnector : IBackendConnector

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using ModelContextProtocol.Protocol;
 using Log = AsyncMcp.Dapr.Proxy.Diagnostics.Log;
@@ -131,10 +132,14 @@ internal sealed class ProxyChannel : IAsyncDisposable
             Log.ForwardFailed(_logger, LogText.Escape(request.Method)!, pending.MessageId, _backend.SessionId, FrontSessionId, ex);
             if (TryComplete(pending))
             {
-                // Text that cannot be encoded (a lone surrogate) is the client's fault; anything else is the way to the server.
-                var answer = ex is ArgumentException
-                    ? Error(pending.FrontId, (int)ModelContextProtocol.McpErrorCode.InvalidParams, $"Invalid params: the request cannot be encoded as UTF-8: {ex.Message}")
-                    : Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}");
+                // Text that cannot be encoded (a lone surrogate) is the client's fault; a proxy that drains on its way down
+                // says so; anything else is the way to the server.
+                var answer = ex switch
+                {
+                    ArgumentException => Error(pending.FrontId, (int)ModelContextProtocol.McpErrorCode.InvalidParams, $"Invalid params: the request cannot be encoded as UTF-8: {ex.Message}"),
+                    AppShuttingDownException => Error(pending.FrontId, McpWireErrorCodes.ShuttingDown, $"The proxy is shutting down and takes no new requests: {ex.Message}"),
+                    _ => Error(pending.FrontId, ProxyErrorCodes.BackendUnavailable, $"The proxy could not reach the MCP server: {ex.Message}"),
+                };
                 await AnswerFrontAsync(pending, answer, pending.MessageId);
             }
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -79,7 +80,7 @@ internal sealed class PubSubClientSessionTransport : TransportBase
             if (_router.IsDraining)
             {
                 // Answers to the server's own requests and notifications still go out: they help the work in flight finish.
-                throw new InvalidOperationException(
+                throw new AppShuttingDownException(
                     $"The app is shutting down and sends no new requests ('{request.Method}' was not sent; error {McpWireErrorCodes.ShuttingDown}).");
             }
 
