@@ -29,6 +29,10 @@ public sealed class WebhookSecurityTests : IAsyncLifetime
             Interlocked.Increment(ref _probes);
             return ValueTask.CompletedTask;
         });
+
+        // The gate records a delivery once the receiver has answered it, which can be after the client saw the reply:
+        // the probes are built from a recorded delivery.
+        await Wait.UntilAsync(() => !_harness.Gate!.Deliveries.IsEmpty, Timeout);
     }
 
     public async ValueTask DisposeAsync()
