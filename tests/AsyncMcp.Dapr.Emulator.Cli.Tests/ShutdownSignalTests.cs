@@ -80,8 +80,15 @@ public sealed class ShutdownSignalTests
         await using var run = await ServerAndProxyRun.StartAsync(serverReplicas: 1, Ct, actorSessions: false, drainPeriod: drain);
         await using var client = await run.ConnectAsync(Ct);
 
-        var calls = Enumerable.Range(0, 5).Select(_ => TimedAsync(client, steps: 3, stepMilliseconds: 500)).ToList();
-        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        // The signal goes once the server runs every call (each has reported progress), so that none is still on its
+        // way in and refused as new.
+        var running = 0;
+        var calls = Enumerable.Range(0, 5).Select(_ => TimedAsync(client, steps: 3, stepMilliseconds: 500, () => Interlocked.Increment(ref running))).ToList();
+        while (Volatile.Read(ref running) < 5)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Ct);
+        }
+
         var signalled = Stopwatch.StartNew();
         Signal(run.Server.ProcessId!.Value, "TERM");
         await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
@@ -105,15 +112,23 @@ public sealed class ShutdownSignalTests
         Assert.Equal(0, kill.ExitCode);
     }
 
-    private static async Task<CallOutcome> TimedAsync(McpClient client, int steps, int stepMilliseconds)
+    private static async Task<CallOutcome> TimedAsync(McpClient client, int steps, int stepMilliseconds, Action? running = null)
     {
+        var reported = 0;
+        var progress = new SynchronousProgress(() =>
+        {
+            if (Interlocked.Exchange(ref reported, 1) == 0)
+            {
+                running?.Invoke();
+            }
+        });
         var started = Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(ServerAndProxyRun.CallDeadline);
         try
         {
             var result = await client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = steps, ["stepMilliseconds"] = stepMilliseconds },
-                cancellationToken: deadline.Token);
+                progress, cancellationToken: deadline.Token);
             var text = string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text));
             return new CallOutcome(started, Stopwatch.GetElapsedTime(started), text.Contains("done", StringComparison.OrdinalIgnoreCase) ? "done" : text, null);
         }
@@ -127,6 +142,11 @@ public sealed class ShutdownSignalTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"exited {exitedAfter.TotalSeconds:0.00} s after the signal; calls: " +
             string.Join("; ", outcomes.Select(o => $"{o.Ended.TotalSeconds:0.00} s {o.ErrorCode} {o.Result}")));
+
+    private sealed class SynchronousProgress(Action onReport) : IProgress<ProgressNotificationValue>
+    {
+        public void Report(ProgressNotificationValue value) => onReport();
+    }
 
     private sealed record CallOutcome(long StartedAt, TimeSpan Ended, string Result, int? ErrorCode)
     {
