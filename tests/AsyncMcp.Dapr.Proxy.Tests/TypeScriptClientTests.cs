@@ -14,11 +14,25 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
     [Fact]
     public async Task The_typescript_sdk_client_uses_every_feature_through_the_proxy()
     {
+        var log = await RunClientScriptAsync("proxy-client.mjs", _harness.Endpoint);
+
+        Assert.Contains("ok sampling answered by the typescript client", log, StringComparison.Ordinal);
+        Assert.Contains("ok elicitation answered by the typescript client", log, StringComparison.Ordinal);
+        Assert.Contains("ok session ended with DELETE", log, StringComparison.Ordinal);
+        Assert.Contains("ALL OK", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs one of the TypeScript client scripts against <paramref name="endpoint"/> with Node, asserts it exited with 0
+    /// within two minutes, and returns its output (also written to the test's output).
+    /// </summary>
+    internal static async Task<string> RunClientScriptAsync(string script, Uri endpoint)
+    {
         var folder = FindClientFolder();
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk")),
             $"The TypeScript SDK is not installed in {folder}: the build of this project installs it (eng/NpmPackages.targets) unless SkipNpmInstall=true.");
 
-        var start = new ProcessStartInfo("node", ["proxy-client.mjs", _harness.Endpoint.ToString()])
+        var start = new ProcessStartInfo("node", [script, endpoint.ToString()])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -42,10 +56,7 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
         var log = $"stdout:\n{await output}\nstderr:\n{await errors}";
         TestContext.Current.TestOutputHelper?.WriteLine(log);
         Assert.True(node.ExitCode == 0, log);
-        Assert.Contains("ok sampling answered by the typescript client", log, StringComparison.Ordinal);
-        Assert.Contains("ok elicitation answered by the typescript client", log, StringComparison.Ordinal);
-        Assert.Contains("ok session ended with DELETE", log, StringComparison.Ordinal);
-        Assert.Contains("ALL OK", log, StringComparison.Ordinal);
+        return log;
     }
 
     internal static string FindClientFolder()
