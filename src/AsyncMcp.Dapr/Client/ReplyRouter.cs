@@ -12,7 +12,8 @@ internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, McpDaprMetr
 {
     private readonly ConcurrentDictionary<string, PubSubClientSessionTransport> _connections = new(StringComparer.Ordinal);
     private readonly DeduplicationWindow _seen = new(10_000);
-    private volatile bool _subscribed;
+    // Set once the sidecar has attached, or once the wait for it ran out: after that no request waits again.
+    private volatile bool _waitOver;
 
     /// <summary>The longest a first request waits for the sidecar to finish attaching to the app.</summary>
     internal static readonly TimeSpan SubscriptionWait = TimeSpan.FromSeconds(30);
@@ -40,7 +41,7 @@ internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, McpDaprMetr
     /// </summary>
     public async Task WaitUntilSubscribedAsync(CancellationToken cancellationToken)
     {
-        if (_subscribed)
+        if (_waitOver)
         {
             return;
         }
@@ -59,10 +60,12 @@ internal sealed class ReplyRouter(DrainState drain, DaprClient dapr, McpDaprMetr
                 await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token).ConfigureAwait(false);
             }
 
-            _subscribed = true;
+            _waitOver = true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // Waited once, in vain: every later request would otherwise wait the whole period again.
+            _waitOver = true;
             Log.SidecarNotSubscribed(logger, SubscriptionWait);
         }
     }
