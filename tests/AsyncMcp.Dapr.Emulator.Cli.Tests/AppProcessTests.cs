@@ -139,6 +139,49 @@ public sealed class AppProcessTests : IDisposable
         Assert.Contains("== APP - broken == cannot start", output.Lines);
     }
 
+    [Fact]
+    public async Task Lines_of_apps_that_print_at_the_same_time_never_mix_even_through_a_writer_that_is_not_synchronized()
+    {
+        // The Dapr CLI writes each app's output line by line (dapr/cli cmd/run.go, startAppProcess); the run's writer is
+        // shared by every app and written from each process's output threads. RecordedOutput, like most writers, is not
+        // safe for whole lines from two threads, so this fails if a replica writes to it unsynchronized.
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "The test apps are POSIX shell commands.");
+        const int LinesPerStream = 5000;
+        var runFile = Write("""
+            version: 1
+            common:
+              resourcesPaths: [./res]
+            apps:
+            - appID: first
+              appDirPath: ./app
+              command: ["sh", "print.sh"]
+            - appID: second
+              appDirPath: ./app
+              command: ["sh", "print.sh"]
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "app", "print.sh"), $$"""
+            sleep 0.5
+            i=0
+            while [ $i -lt {{LinesPerStream}} ]; do
+              echo "out-$i-abcdefghijklmnopqrstuvwxyz"
+              echo "err-$i-abcdefghijklmnopqrstuvwxyz" >&2
+              i=$((i+1))
+            done
+            """, TestContext.Current.CancellationToken);
+        var output = new RecordedOutput();
+
+        await using var run = await MultiAppRun.StartAsync(runFile, new MultiAppRunOptions { Output = output }, TestContext.Current.CancellationToken);
+        await Task.WhenAll(run.Replica("first").Exited, run.Replica("second").Exited).WaitAsync(TestContext.Current.CancellationToken);
+
+        foreach (var app in new[] { "first", "second" })
+        {
+            var lines = output.Lines.Where(l => l.StartsWith($"== APP - {app} == ", StringComparison.Ordinal)).Select(l => l[$"== APP - {app} == ".Length..]).ToList();
+            var printed = lines.Where(l => l.StartsWith("out-", StringComparison.Ordinal) || l.StartsWith("err-", StringComparison.Ordinal)).ToList();
+            Assert.All(printed, l => Assert.Matches("^(out|err)-[0-9]+-abcdefghijklmnopqrstuvwxyz$", l));
+            Assert.Equal(2 * LinesPerStream, printed.Count);
+        }
+    }
+
     private RunFile Write(string yaml)
     {
         Directory.CreateDirectory(Path.Combine(_folder, "app"));

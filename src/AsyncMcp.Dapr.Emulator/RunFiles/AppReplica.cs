@@ -23,7 +23,9 @@ public sealed partial class AppReplica : IAsyncDisposable
     private Task _exited = Task.CompletedTask;
     private bool _runStopping;
 
-    internal AppReplica(RunFileApp app, int index, int appPort, DaprEmulator emulator, MultiAppRunOptions options)
+    // The console is the run's, shared by every replica and synchronized: each replica writes its app's lines from the
+    // process's output threads, and a line must never mix with another app's.
+    internal AppReplica(RunFileApp app, int index, int appPort, DaprEmulator emulator, MultiAppRunOptions options, TextWriter console)
     {
         App = app;
         Index = index;
@@ -32,7 +34,7 @@ public sealed partial class AppReplica : IAsyncDisposable
         _options = options;
         Name = index == 0 ? app.AppId : $"{app.AppId}[{index}]";
         _ports = index == 0 ? new SidecarPorts(app.DaprHttpPort, app.DaprGrpcPort, appPort > 0) : new SidecarPorts(0, 0, appPort > 0);
-        _output = LineWriter.For($"== APP - {Name} == ", app.AppLogDestination, options.Output, app.LogsDirectory,
+        _output = LineWriter.For($"== APP - {Name} == ", app.AppLogDestination, console, app.LogsDirectory,
             index == 0 ? $"{app.AppId}_app" : $"{app.AppId}_{index}_app");
         Command = index == 0 || app.AppPort == 0 ? app.Command : app.Command.Select(a => Repoint(a, app.AppPort, appPort)).ToList();
     }

@@ -94,7 +94,7 @@ public sealed class MultiAppRun : IAsyncDisposable
             {
                 var effective = options.Command is null ? app : Rewrite(app, options.Command(app));
                 var group = Enumerable.Range(0, options.Replicas.TryGetValue(app.AppId, out var n) ? n : 1)
-                    .Select(i => new AppReplica(effective, i, i == 0 || effective.AppPort == 0 ? effective.AppPort : FreePort(), run.Emulator, options))
+                    .Select(i => new AppReplica(effective, i, i == 0 || effective.AppPort == 0 ? effective.AppPort : FreePort(), run.Emulator, options, output))
                     .ToList();
                 run._replicas.AddRange(group);
                 await Task.WhenAll(group.Select(r => r.StartAsync(cancellationToken))).ConfigureAwait(false);

@@ -30,6 +30,8 @@ public static class MultiAppRunCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
+        // Apps write their lines from their own threads; the runner's lines must not split them either.
+        output = TextWriter.Synchronized(output);
         if (args.Any(arg => arg is "-h" or "--help" or "-?"))
         {
             await output.WriteLineAsync("dapr-emulator: Dapr multi-app run files (dapr.yaml) over the Dapr sidecar emulator, each app its own process." + Environment.NewLine + Usage).ConfigureAwait(false);
