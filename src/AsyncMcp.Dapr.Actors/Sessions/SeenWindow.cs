@@ -5,16 +5,17 @@ using System.Text;
 namespace AsyncMcp.Dapr.Actors.Sessions;
 
 /// <summary>
-/// The recent CloudEvent ids of a session, as the actor keeps them: an 8-byte digest per id (the first 8 bytes of its
-/// SHA-256) in a ring of <c>DeduplicationWindow</c> slots, so that a full window of 256 ids is 2 KB of state instead of
-/// 10 KB of text written with every message. Two different ids share a digest with a chance of about 2^-64 per pair.
+/// The recent CloudEvent ids of a session, as its durable record keeps them (the actor's record, the workflow's input):
+/// an 8-byte digest per id (the first 8 bytes of its SHA-256) in a ring of <c>DeduplicationWindow</c> slots, so that a
+/// full window of 256 ids is 2 KB of state instead of 10 KB of text. Two different ids share a digest with a chance of
+/// about 2^-64 per pair.
 /// </summary>
 internal static class SeenWindow
 {
     private const int DigestBytes = 8;
 
     /// <summary>Whether <paramref name="eventId"/> is among the ids the record remembers.</summary>
-    public static bool Contains(SessionRecord record, string eventId)
+    public static bool Contains(ISeenRecord record, string eventId)
     {
         Upgrade(record);
         var digest = Digest(eventId);
@@ -31,7 +32,7 @@ internal static class SeenWindow
     }
 
     /// <summary>Remembers <paramref name="eventId"/>, forgetting the oldest id once <paramref name="window"/> are kept.</summary>
-    public static void Add(SessionRecord record, string eventId, int window)
+    public static void Add(ISeenRecord record, string eventId, int window)
     {
         Upgrade(record);
         var count = record.SeenDigests.Length / DigestBytes;
@@ -58,15 +59,15 @@ internal static class SeenWindow
     }
 
     // The digests oldest first (the ring starts at SeenNext once full).
-    private static byte[] Ordered(SessionRecord record)
+    private static byte[] Ordered(ISeenRecord record)
     {
         var seen = record.SeenDigests;
         var start = record.SeenNext * DigestBytes;
         return start == 0 || start >= seen.Length ? seen : [.. seen.AsSpan(start), .. seen.AsSpan(0, start)];
     }
 
-    // Records written by earlier versions keep the ids as text: converted on first use.
-    private static void Upgrade(SessionRecord record)
+    /// <summary>Folds ids kept as text (by records of earlier versions, or given to a new record) into the digests.</summary>
+    public static void Upgrade(ISeenRecord record)
     {
         if (record.Seen is not { } ids)
         {
@@ -88,4 +89,17 @@ internal static class SeenWindow
         SHA256.HashData(Encoding.UTF8.GetBytes(eventId), hash);
         return BinaryPrimitives.ReadUInt64LittleEndian(hash);
     }
+}
+
+/// <summary>A session record whose recent CloudEvent ids <see cref="SeenWindow"/> keeps.</summary>
+internal interface ISeenRecord
+{
+    /// <summary>The digests, in a ring once full.</summary>
+    byte[] SeenDigests { get; set; }
+
+    /// <summary>The slot of the ring the next digest goes to, once the ring is full.</summary>
+    int SeenNext { get; set; }
+
+    /// <summary>Ids as text, folded into the digests on first use.</summary>
+    List<string>? Seen { get; set; }
 }

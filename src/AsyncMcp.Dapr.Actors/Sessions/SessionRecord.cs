@@ -8,7 +8,7 @@ namespace AsyncMcp.Dapr.Actors.Sessions;
 /// replica (the initialize exchange and the requests that changed the session's state, replayed in order), where to
 /// reply, who owns the session, the recent CloudEvent ids, and the requests in flight.
 /// </summary>
-internal sealed class SessionRecord
+internal sealed class SessionRecord : ISeenRecord
 {
     public required string SessionId { get; init; }
 

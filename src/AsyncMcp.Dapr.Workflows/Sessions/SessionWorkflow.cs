@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Sessions;
 using Dapr.Workflow;
@@ -41,7 +42,9 @@ internal sealed class SessionWorkflow(
         {
             state.Opened = true;
             state.LastActivity = context.CurrentUtcDateTime;
-            Hand(context, state, LiveWork.Open(state.SessionId, Snapshot(state), state.Replay[0], state.Seen[0]));
+            var opening = state.Seen is [var first, ..] ? first : string.Empty;
+            SeenWindow.Upgrade(state);
+            Hand(context, state, LiveWork.Open(state.SessionId, Snapshot(state), state.Replay[0], opening));
         }
 
         var idleTimeout = options.Value.SessionIdleTimeout;
@@ -62,8 +65,10 @@ internal sealed class SessionWorkflow(
             while (true)
             {
                 // One timer at a time, not one per event (each timer is a durable reminder in the sidecar), but a request
-                // that came in flight needs the short check now, not when the idle check set before it fires.
-                var due = context.CurrentUtcDateTime + (state.InFlight.Count > 0 && _options.InFlightCheckInterval < idleCheck ? _options.InFlightCheckInterval : idleCheck);
+                // that came in flight needs the short check now, not when the idle check set before it fires; so does a
+                // generation with events in it, which the check compacts once the session is quiet.
+                var busy = state.InFlight.Count > 0 || handled > 0;
+                var due = context.CurrentUtcDateTime + (busy && _options.InFlightCheckInterval < idleCheck ? _options.InFlightCheckInterval : idleCheck);
                 if (timer is null || due < timerDue)
                 {
                     timer = context.CreateTimer(due, CancellationToken.None);
@@ -86,6 +91,13 @@ internal sealed class SessionWorkflow(
                 {
                     // On a replica that took the session over, this rebuilds the server, which answers what was in flight.
                     Hand(context, state, LiveWork.Ensure(state.SessionId, Snapshot(state)));
+                }
+                else if (!next.IsCompleted)
+                {
+                    // Quiet: what an idle session keeps is its record and a few rows, not the history of the messages
+                    // that went before (events raised from here on are carried into the next generation).
+                    context.ContinueAsNew(state, preserveUnprocessedEvents: true);
+                    return "continued";
                 }
             }
 
@@ -118,17 +130,13 @@ internal sealed class SessionWorkflow(
 
     private void Accept(WorkflowContext context, SessionState state, SessionSignal signal)
     {
-        if (signal.EventId is not { } eventId || signal.Message is not { } text || state.Seen.Contains(eventId))
+        if (signal.EventId is not { } eventId || signal.Message is not { } text || SeenWindow.Contains(state, eventId))
         {
             // A redelivered message: handled once already.
             return;
         }
 
-        state.Seen.Add(eventId);
-        if (state.Seen.Count > _options.DeduplicationWindow)
-        {
-            state.Seen.RemoveRange(0, state.Seen.Count - _options.DeduplicationWindow);
-        }
+        SeenWindow.Add(state, eventId, _options.DeduplicationWindow);
 
         state.LastActivity = context.CurrentUtcDateTime;
         var message = SessionMessages.Read(text);
@@ -171,7 +179,7 @@ internal sealed class SessionWorkflow(
         while (await Task.WhenAny(next, linger) == next)
         {
             var signal = await next;
-            if (signal is { Kind: SignalKinds.Message, Message: { } text, EventId: { } id } && !state.Seen.Contains(id) && !context.IsReplaying)
+            if (signal is { Kind: SignalKinds.Message, Message: { } text, EventId: { } id } && !SeenWindow.Contains(state, id) && !context.IsReplaying)
             {
                 live.Refuse(state.SessionId, Snapshot(state), text);
             }

@@ -1,12 +1,15 @@
+using System.Text.Json.Serialization;
+using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Server.Sessions;
 
 namespace AsyncMcp.Dapr.Workflows.Sessions;
 
 /// <summary>
 /// The record of one session, kept inside its workflow: the workflow's input, changed by each event and carried into
-/// the next generation by continue-as-new. Enough to rebuild the session's server on any replica.
+/// the next generation by continue-as-new. Enough to rebuild the session's server on any replica. It is most of what
+/// an idle session keeps in the state store, so it is kept small: messages as JSON values, event ids as digests.
 /// </summary>
-internal sealed class SessionState
+internal sealed class SessionState : ISeenRecord
 {
     public required string SessionId { get; init; }
 
@@ -15,16 +18,26 @@ internal sealed class SessionState
 
     public required string ReplyTo { get; set; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Connection { get; set; }
 
     /// <summary>Whether the initialize request was handed to a server (false only before the first turn).</summary>
     public bool Opened { get; set; }
 
     /// <summary>The session-shaping messages, in order: initialize, notifications/initialized, logging/setLevel, resources/subscribe.</summary>
+    [JsonConverter(typeof(RawJsonTextList))]
     public List<string> Replay { get; init; } = [];
 
-    /// <summary>Recent CloudEvent ids, oldest first, at most the configured window.</summary>
-    public List<string> Seen { get; init; } = [];
+    /// <summary>The recent CloudEvent ids, at most the configured window, as 8-byte digests in a ring (<see cref="SeenWindow"/>).</summary>
+    public byte[] SeenDigests { get; set; } = [];
+
+    /// <summary>The slot of the ring the next digest goes to, once the ring is full.</summary>
+    public int SeenNext { get; set; }
+
+    /// <summary>CloudEvent ids as text, folded into <see cref="SeenDigests"/> by the first turn: the initialize event's
+    /// id as the host starts the session, or the ids of a record written by an earlier version.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Seen { get; set; }
 
     public List<InFlightRequest> InFlight { get; init; } = [];
 
@@ -61,6 +74,7 @@ internal sealed record SessionSignal
     public string? EventId { get; init; }
 
     /// <summary>The JSON-RPC message as JSON text.</summary>
+    [JsonConverter(typeof(RawJsonText))]
     public string? Message { get; init; }
 
     /// <summary>Whether the message is a request that may be run again after its replica stopped.</summary>
