@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Actors.Sessions;
 using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Emulator;
+using AsyncMcp.Dapr.Emulator.State;
 using AsyncMcp.Dapr.Wire;
 using AsyncMcp.Dapr.Workflows.Sessions;
 using Dapr.Workflow;
@@ -450,29 +451,64 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
     }
 
     // What an idle session leaves in the state store once more messages than its de-duplication window holds have gone
-    // through it: the instance's rows (metadata, history, custom status) stay under 4 KB (docs/benchmarks.md).
-    protected async Task An_idle_sessions_workflow_state_stays_small_after_more_messages_than_its_windowAsync()
+    // through it: the instance's rows (metadata, history, custom status) stay within 4 KB, the target of
+    // docs/benchmarks.md, with the whole window in them; and redeliveries of the last messages are still dropped.
+    protected async Task An_idle_sessions_workflow_state_stays_within_4_KB_with_its_window_fullAsync()
     {
-        await StartAsync(replicas: 1, Settings(inFlightCheck: "00:00:00.200"));
+        await StartAsync(replicas: 1);
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         for (var i = 0; i < 300; i++)
         {
             await client.PingAsync(cancellationToken: Timeout);
         }
 
-        var store = _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!;
+        // Quiet: the next check starts a fresh generation, whose history holds no message.
         var instanceId = SessionInstance(client.SessionId!);
-        await Task.Delay(3000, Timeout);
-        foreach (var key in store.KeysLike(string.Empty, string.Empty).Where(k => k.Contains(instanceId, StringComparison.Ordinal)))
+        while (InstanceRows(instanceId).Any(e => e.EventRaised is not null))
         {
-            var value = store.Get(key)!.Value;
-            var text = key.EndsWith("metadata", StringComparison.Ordinal) || key.EndsWith("customStatus", StringComparison.Ordinal)
-                ? string.Empty
-                : global::Dapr.DurableTask.Protobuf.HistoryEvent.Parser.ParseFrom(value).ToString();
-            File.AppendAllText("/tmp/wfdump.txt", $"{key} {value.Length} {text}\n");
+            await Task.Delay(50, Timeout);
         }
 
-        File.AppendAllText("/tmp/wfdump.txt", "total " + store.Size(k => k.Contains(instanceId, StringComparison.Ordinal)).Bytes + "\n");
+        var store = _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!;
+        var (keys, bytes) = store.Size(key => key.Contains("||" + instanceId + "||", StringComparison.Ordinal));
+        Assert.True(bytes <= 4 * 1024, $"{keys} rows of {bytes} bytes");
+        var record = JsonNode.Parse(InstanceRows(instanceId).Single(e => e.ExecutionStarted is not null).ExecutionStarted.Input)!;
+        Assert.Equal(new WorkflowSessionOptions().DeduplicationWindow * 8, Convert.FromBase64String((string)record["seenDigests"]!).Length);
+
+        var pings = _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic)
+            .Where(m => (string?)JsonNode.Parse(m.Body.Span)![McpCloudEventAttributes.SessionId] == client.SessionId)
+            .TakeLast(100).ToList();
+        var replyTopic = ReplyTopic();
+        var repliesBefore = _harness.Emulator.Published(DaprMcpHarness.PubSub, replyTopic).Count;
+        var settled = 0;
+        var allSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _harness.Emulator.MessageSettled += (_, outcome) =>
+        {
+            if (outcome.Topic == DaprMcpHarness.ServerTopic && Interlocked.Increment(ref settled) == pings.Count)
+            {
+                allSettled.TrySetResult();
+            }
+        };
+
+        foreach (var ping in pings)
+        {
+            await _harness.Emulator.InjectAsync(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic, ping.Body, ct: Timeout);
+        }
+
+        await allSettled.Task.WaitAsync(Timeout);
+        Assert.Equal(repliesBefore, _harness.Emulator.Published(DaprMcpHarness.PubSub, replyTopic).Count);
+        await client.PingAsync(cancellationToken: Timeout);
+    }
+
+    // The history rows of a workflow instance, as the workflow engine stores them (protobuf HistoryEvent per row).
+    private List<global::Dapr.DurableTask.Protobuf.HistoryEvent> InstanceRows(string instanceId)
+    {
+        var store = _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!;
+        return store.KeysLike($"server||dapr.internal.default.server.workflow||{instanceId}||history-", string.Empty)
+            .Select(key => store.Get(key))
+            .OfType<StateItem>()
+            .Select(item => global::Dapr.DurableTask.Protobuf.HistoryEvent.Parser.ParseFrom(item.Value))
+            .ToList();
     }
 
     private static string SessionInstance(string sessionId) => new WorkflowSessionOptions().InstanceIdPrefix + sessionId;
@@ -576,8 +612,8 @@ public sealed class WorkflowSessionTests : DurableSessionHostTests
 
     // Ended instances are purged, and ones ended by Dapr's workflow tooling are cleaned up: the workflow host's own.
     [Fact]
-    public Task An_idle_sessions_workflow_state_stays_small_after_more_messages_than_its_window() =>
-        An_idle_sessions_workflow_state_stays_small_after_more_messages_than_its_windowAsync();
+    public Task An_idle_sessions_workflow_state_stays_within_4_KB_with_its_window_full() =>
+        An_idle_sessions_workflow_state_stays_within_4_KB_with_its_window_fullAsync();
 
     [Fact]
     public Task A_closed_sessions_workflow_instance_is_purged() => A_closed_sessions_workflow_instance_is_purgedAsync();
