@@ -1,5 +1,7 @@
 using Dapr.DurableTask.Protobuf;
 using Dapr.Workflow;
+using Google.Protobuf;
+using StringValue = Google.Protobuf.WellKnownTypes.StringValue;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -137,7 +139,9 @@ public sealed class WorkflowBasicsTests : IAsyncLifetime
     }
 
     // pkg/runtime/wfengine/state/state.go: inbox-NNNNNN, history-NNNNNN, customStatus and metadata under the workflow
-    // actor's key prefix; a turn empties the inbox rows. orchestrator/state.go purge deletes every key.
+    // actor's key prefix; a turn empties the inbox rows. orchestrator/state.go purge deletes every key. GetSaveRequest
+    // stores each row as protobuf bytes (proto.Marshal of the durabletask-protobuf HistoryEvent, a wrapperspb.StringValue
+    // for the custom status), not JSON: what a benchmark weighs in this store is what daprd would keep.
     [Fact]
     public async Task State_is_kept_under_daprds_keys_and_purge_deletes_it()
     {
@@ -155,6 +159,12 @@ public sealed class WorkflowBasicsTests : IAsyncLifetime
             workflows.StateKeys(id));
         var metadata = BackendWorkflowStateMetadata.Parser.ParseFrom(_harness.Emulator.StateStore("actorstore")!.Get(prefix + "metadata")!.Value);
         Assert.Equal((0UL, 6UL, 1UL), (metadata.InboxLength, metadata.HistoryLength, metadata.Generation));
+        var store = _harness.Emulator.StateStore("actorstore")!;
+        var rows = Enumerable.Range(0, 6).Select(i => store.Get(prefix + $"history-{i:D6}")!.Value).ToList();
+        Assert.All(rows, row => Assert.Equal(row, HistoryEvent.Parser.ParseFrom(row).ToByteArray()));
+        Assert.Equal("\"k\"", HistoryEvent.Parser.ParseFrom(rows.Single(r => HistoryEvent.Parser.ParseFrom(r).ExecutionStarted is not null)).ExecutionStarted.Input);
+        var customStatus = store.Get(prefix + "customStatus")!.Value;
+        Assert.Equal(customStatus, StringValue.Parser.ParseFrom(customStatus).ToByteArray());
         Assert.Contains(id, workflows.InstanceIds());
 
         Assert.True(await _client.PurgeInstanceAsync(id, Cancel));
