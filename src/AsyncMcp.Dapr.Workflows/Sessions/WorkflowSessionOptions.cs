@@ -15,14 +15,15 @@ public sealed class WorkflowSessionOptions
     public int DeduplicationWindow { get; set; } = 256;
 
     /// <summary>How often a session with requests in flight checks, through a durable timer, that its server is still
-    /// running: after its replica dies, the timer fires on the new owner, which answers those requests.
-    /// Default: 1 second.</summary>
+    /// running: after its replica dies, the timer fires on the new owner, which answers those requests. A session that
+    /// handled events since its generation began checks as soon, and once quiet continues as new, so that an idle
+    /// session keeps its record, not the history of its last messages. Default: 1 second.</summary>
     public TimeSpan InFlightCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long rebuilding a session's server (replaying its initialize exchange) may take. Default: 10 seconds.</summary>
     public TimeSpan ReplayTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How many events a session's workflow handles before it continues as new with its record as input, which
-    /// keeps its history (replayed on every turn) short. Default: 100.</summary>
+    /// keeps the history of a session that is never quiet (replayed on every turn) short. Default: 100.</summary>
     public int EventsPerGeneration { get; set; } = 100;
 }
