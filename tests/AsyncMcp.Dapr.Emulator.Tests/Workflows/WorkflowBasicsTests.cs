@@ -1,9 +1,9 @@
 using Dapr.DurableTask.Protobuf;
 using Dapr.Workflow;
 using Google.Protobuf;
-using StringValue = Google.Protobuf.WellKnownTypes.StringValue;
 using Grpc.Core;
 using Grpc.Net.Client;
+using StringValue = Google.Protobuf.WellKnownTypes.StringValue;
 
 namespace AsyncMcp.Dapr.Emulator.Tests.Workflows;
 
