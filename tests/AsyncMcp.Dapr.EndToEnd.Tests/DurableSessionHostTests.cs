@@ -171,26 +171,7 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         Assert.Equal("one", await EchoAsync(client, "one"));
         Assert.Equal("two", await EchoAsync(client, "two"));
 
-        var requests = _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic);
-        var replyTopic = ReplyTopic();
-        var repliesBefore = _harness.Emulator.Published(DaprMcpHarness.PubSub, replyTopic).Count;
-        var settled = 0;
-        var allSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _harness.Emulator.MessageSettled += (_, outcome) =>
-        {
-            if (outcome.Topic == DaprMcpHarness.ServerTopic && Interlocked.Increment(ref settled) == requests.Count)
-            {
-                allSettled.TrySetResult();
-            }
-        };
-
-        foreach (var request in requests)
-        {
-            await _harness.Emulator.InjectAsync(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic, request.Body, ct: Timeout);
-        }
-
-        await allSettled.Task.WaitAsync(Timeout);
-        Assert.Equal(repliesBefore, _harness.Emulator.Published(DaprMcpHarness.PubSub, replyTopic).Count);
+        await RedeliverAndExpectNoReplyAsync(_harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic));
         Assert.Equal("three", await EchoAsync(client, "three"));
     }
 
@@ -478,26 +459,32 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         var pings = _harness.Emulator.Published(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic)
             .Where(m => (string?)JsonNode.Parse(m.Body.Span)![McpCloudEventAttributes.SessionId] == client.SessionId)
             .TakeLast(100).ToList();
+        await RedeliverAndExpectNoReplyAsync(pings);
+        await client.PingAsync(cancellationToken: Timeout);
+    }
+
+    // Delivers the client's messages again and waits until the sidecar settled each: none may be answered twice.
+    private async Task RedeliverAndExpectNoReplyAsync(IReadOnlyList<PublishedMessage> messages)
+    {
         var replyTopic = ReplyTopic();
         var repliesBefore = _harness.Emulator.Published(DaprMcpHarness.PubSub, replyTopic).Count;
         var settled = 0;
         var allSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _harness.Emulator.MessageSettled += (_, outcome) =>
         {
-            if (outcome.Topic == DaprMcpHarness.ServerTopic && Interlocked.Increment(ref settled) == pings.Count)
+            if (outcome.Topic == DaprMcpHarness.ServerTopic && Interlocked.Increment(ref settled) == messages.Count)
             {
                 allSettled.TrySetResult();
             }
         };
 
-        foreach (var ping in pings)
+        foreach (var message in messages)
         {
-            await _harness.Emulator.InjectAsync(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic, ping.Body, ct: Timeout);
+            await _harness.Emulator.InjectAsync(DaprMcpHarness.PubSub, DaprMcpHarness.ServerTopic, message.Body, ct: Timeout);
         }
 
         await allSettled.Task.WaitAsync(Timeout);
         Assert.Equal(repliesBefore, _harness.Emulator.Published(DaprMcpHarness.PubSub, replyTopic).Count);
-        await client.PingAsync(cancellationToken: Timeout);
     }
 
     // The history rows of a workflow instance, as the workflow engine stores them (protobuf HistoryEvent per row).
