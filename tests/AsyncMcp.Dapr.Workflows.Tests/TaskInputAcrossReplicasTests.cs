@@ -43,11 +43,11 @@ public sealed class TaskInputAcrossReplicasTests
         var request = await asked.Task.WaitAsync(Ct);
         Assert.Equal("Which word?", request.Message);
         Assert.Equal(task.TaskId, request.Meta!["io.modelcontextprotocol/related-task"]!["taskId"]!.GetValue<string>());
-        await PollAsync(client, task.TaskId, t => t.Status == "input_required");
+        await TaskInputTests.PollAsync(client, task.TaskId, t => t.Status == "input_required");
         Assert.Same(runner, harness.RunningReplicaOf(task.TaskId));
 
         answer.SetResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement> { ["word"] = JsonSerializer.SerializeToElement("blue") } });
-        await PollAsync(client, task.TaskId, t => t.Status == "working");
+        await TaskInputTests.PollAsync(client, task.TaskId, t => t.Status == "working");
         HeldTools.Release(key + "/after");
 
         var done = await client.WaitForTaskAsync(task.TaskId, Ct);
@@ -195,19 +195,4 @@ public sealed class TaskInputAcrossReplicasTests
 
     private static async Task<string> ResultTextAsync(McpClient client, string taskId) =>
         Assert.IsType<TextContentBlock>(Assert.Single((await client.GetTaskResultAsync(taskId, Ct)).Content)).Text;
-
-    private static async Task PollAsync(McpClient client, string taskId, Func<McpTaskInfo, bool> condition)
-    {
-        while (true)
-        {
-            var task = await client.GetTaskAsync(taskId, Ct);
-            if (condition(task))
-            {
-                return;
-            }
-
-            Assert.False(task.IsTerminal, $"the task ended {task.Status} ({task.StatusMessage}) before the condition held");
-            await Task.Delay(50, Ct);
-        }
-    }
 }

@@ -6,6 +6,7 @@ using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Client;
 using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -26,7 +27,7 @@ internal sealed class TaskInputRelay(
     IDaprWorkflowClient workflows,
     TaskClientRoute route,
     IOptions<DaprTasksOptions> options,
-    McpDaprMetrics metrics,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<TaskInputRelay> logger) : IUnsolicitedResponseHandler
 {
@@ -36,6 +37,9 @@ internal sealed class TaskInputRelay(
     private const string KeyPrefix = "mcp-task-input-";
     private const int SaveAttempts = 5;
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(25);
+
+    // Absent when the app serves MCP over Streamable HTTP only: then no answer comes this way to be counted.
+    private readonly McpDaprMetrics? _metrics = services.GetService<McpDaprMetrics>();
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonRpcMessage>> _waiting = new(StringComparer.Ordinal);
 
@@ -137,7 +141,7 @@ internal sealed class TaskInputRelay(
             {
                 // The same refusal as a session or a task used from another app.
                 TaskInputLog.ForeignAnswer(logger, taskId, id, envelope.Source, record.Owner);
-                metrics.Dropped(DropReasons.SessionForbidden, envelope.Topic);
+                _metrics?.Dropped(DropReasons.SessionForbidden, envelope.Topic);
                 return DeliveryStatus.Success;
             }
 
@@ -254,7 +258,7 @@ internal sealed class TaskInputRelay(
     private DeliveryStatus Dropped(McpEnvelope envelope, string taskId, string id, string reason)
     {
         TaskInputLog.AnswerDropped(logger, taskId, id, envelope.Source, reason);
-        metrics.Dropped(DropReasons.TaskEnded, envelope.Topic);
+        _metrics?.Dropped(DropReasons.TaskEnded, envelope.Topic);
         return DeliveryStatus.Success;
     }
 
