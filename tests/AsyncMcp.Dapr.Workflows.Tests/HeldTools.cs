@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using AsyncMcp.Dapr.Workflows.Tasks;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace AsyncMcp.Dapr.Workflows.Tests;
@@ -29,6 +30,35 @@ public sealed class HeldTools
         var done = await HoldAsync(key, cancellationToken);
         progress.Report(new ProgressNotificationValue { Progress = 1, Total = 1, Message = "released" });
         return done;
+    }
+
+    [McpServerTool(Name = "held_ask"), McpTask, Description("Holds, asks the user for a word (elicitation), holds again, then answers with the word.")]
+    public static async Task<string> HeldAskAsync(McpServer server, string key, CancellationToken cancellationToken)
+    {
+        await HoldAsync(key, cancellationToken);
+        var answer = await server.ElicitAsync(
+            new ElicitRequestParams
+            {
+                Message = "Which word?",
+                RequestedSchema = new ElicitRequestParams.RequestSchema { Properties = { ["word"] = new ElicitRequestParams.StringSchema() } },
+            },
+            cancellationToken);
+        await HoldAsync(key + "/after", cancellationToken);
+        return $"{key} heard {answer.Action}: {answer.Content?["word"].GetString()}";
+    }
+
+    [McpServerTool(Name = "held_sample"), McpTask, Description("Holds, asks the client's model (sampling), then answers with its text.")]
+    public static async Task<string> HeldSampleAsync(McpServer server, string key, CancellationToken cancellationToken)
+    {
+        await HoldAsync(key, cancellationToken);
+        var result = await server.SampleAsync(
+            new CreateMessageRequestParams
+            {
+                Messages = [new SamplingMessage { Role = Role.User, Content = [new TextContentBlock { Text = "Name a colour." }] }],
+                MaxTokens = 10,
+            },
+            cancellationToken);
+        return $"{key} sampled from {result.Model}: {string.Concat(result.Content.OfType<TextContentBlock>().Select(block => block.Text))}";
     }
 
     [McpServerTool(Name = "big_result", ReadOnly = true, Idempotent = true), McpTask, Description("Returns a text of the given size.")]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Server;
@@ -53,8 +54,20 @@ internal sealed class TaskEndToEndHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Starts a (further) replica of the server app.</summary>
-    public Task<EmulatedApp> StartServerAsync() => StartAppAsync("server", ServerApp.Build, _serverSettings);
+    /// <summary>Every log line of every app, as "Level Category: message".</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Starts a (further) replica of the server app, with <paramref name="settings"/> over the harness's own.</summary>
+    public Task<EmulatedApp> StartServerAsync(IDictionary<string, string?>? settings = null)
+    {
+        var merged = new Dictionary<string, string?>(_serverSettings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        return StartAppAsync("server", ServerApp.Build, merged);
+    }
 
     /// <summary>Stops a replica as when it dies: its sidecar first (nothing it does after reaches Dapr), then the app.</summary>
     public async Task StopAsync(EmulatedApp app)
@@ -92,7 +105,7 @@ internal sealed class TaskEndToEndHarness : IAsyncDisposable
         var app = await Emulator.StartAppAsync(appId, build, configuration, configure: builder =>
         {
             builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(new TestOutputLoggerProvider());
+            builder.Logging.AddProvider(new TestOutputLoggerProvider(Logs));
             if (appId == "server")
             {
                 // Tools that hold until the test lets them go, for the fault tests.

@@ -63,7 +63,8 @@ public sealed class TaskInputTests
 
     private static JsonObject Declaring(JsonObject parameters) => TaskServerHarness.Declaring(parameters);
 
-    private static async Task<McpTaskInfo> PollAsync(McpClient client, string taskId, Func<McpTaskInfo, bool> condition)
+    /// <summary>Polls the task until <paramref name="condition"/> holds; fails when the task ends first.</summary>
+    internal static async Task<McpTaskInfo> PollAsync(McpClient client, string taskId, Func<McpTaskInfo, bool> condition)
     {
         while (true)
         {

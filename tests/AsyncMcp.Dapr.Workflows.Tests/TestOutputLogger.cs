@@ -3,15 +3,15 @@ using Microsoft.Extensions.Logging;
 namespace AsyncMcp.Dapr.Workflows.Tests;
 
 /// <summary>Writes log lines (with exceptions) to the running test's output, so that a failure shows the server's side.</summary>
-internal sealed class TestOutputLoggerProvider : ILoggerProvider
+internal sealed class TestOutputLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string>? lines = null) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category) : ILogger
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string>? lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -19,6 +19,7 @@ internal sealed class TestOutputLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            lines?.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
             try
             {
                 TestContext.Current.TestOutputHelper?.WriteLine($"{logLevel} {category}: {formatter(state, exception)} {exception}");

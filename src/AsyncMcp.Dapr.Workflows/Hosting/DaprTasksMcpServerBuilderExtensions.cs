@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Workflows.Hosting;
 using AsyncMcp.Dapr.Workflows.Tasks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +62,8 @@ public static class DaprTasksMcpServerBuilderExtensions
         services.AddDaprClient();
         services.TryAddSingleton<TaskRunLedger>();
         services.TryAddSingleton<TaskClientRoute>();
+        services.TryAddSingleton<TaskInputRelay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IUnsolicitedResponseHandler, TaskInputRelay>(sp => sp.GetRequiredService<TaskInputRelay>()));
         services.TryAddSingleton<WorkflowTaskStore>();
         services.TryAddSingleton<ToolTaskRunner>();
         services.TryAddSingleton<TaskCallFilter>();

@@ -3,7 +3,8 @@ using AsyncMcp.Dapr.Server.Sessions;
 namespace AsyncMcp.Dapr.Workflows.Sessions;
 
 /// <summary>What a session's server needs to be rebuilt: a copy of the workflow's record at the time of the turn.</summary>
-internal sealed record SessionSnapshot(string ReplyTo, string? Connection, IReadOnlyList<string> Replay, IReadOnlyList<InFlightRequest> InFlight);
+/// <remarks><c>OwnerAppId</c> marks each delivered message with its sender, as the other hosts do (tasks are the app's).</remarks>
+internal sealed record SessionSnapshot(string ReplyTo, string? Connection, IReadOnlyList<string> Replay, IReadOnlyList<InFlightRequest> InFlight, string OwnerAppId);
 
 /// <summary>One piece of work a session's workflow turn hands to the session's live server on this replica.</summary>
 internal sealed record LiveWork(string SessionId, SessionSnapshot? Snapshot, string? Message, string? EventId, bool Opening, bool Ending)

@@ -90,6 +90,13 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
                 {
                     var message = SessionMessages.Read(text);
                     MessageIds.Set(message, eventId);
+                    if (work.Snapshot is { } snapshot)
+                    {
+                        // As the other hosts do: work outliving the request (a task) reaches the client from any replica.
+                        MessageIds.SetDelivered(message, eventId, snapshot.OwnerAppId);
+                        MessageIds.SetReplyPath(message, new DeliveredReplyPath(snapshot.ReplyTo, _sessionId, snapshot.Connection));
+                    }
+
                     await live.Transport.DeliverAsync(message, CancellationToken.None).ConfigureAwait(false);
                 }
             }

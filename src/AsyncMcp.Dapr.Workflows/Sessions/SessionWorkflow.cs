@@ -205,7 +205,8 @@ internal sealed class SessionWorkflow(
         state.ReplyTo,
         state.Connection,
         [.. state.Replay],
-        [.. state.InFlight.Select(r => new InFlightRequest { Id = r.Id, Method = r.Method, Message = r.Message, Idempotent = r.Idempotent, Reruns = r.Reruns })]);
+        [.. state.InFlight.Select(r => new InFlightRequest { Id = r.Id, Method = r.Method, Message = r.Message, Idempotent = r.Idempotent, Reruns = r.Reruns })],
+        state.OwnerAppId);
 
     private static TimeSpan IdleCheckPeriod(TimeSpan idleTimeout)
     {

@@ -87,6 +87,17 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
     }
 
     /// <summary>
+    /// The reply address of the task's client session when this server replies over Dapr (pub/sub or webhook), so that
+    /// a message reaches the client from any replica; <see langword="null"/> otherwise (Streamable HTTP).
+    /// </summary>
+    public ReplyAddress? ReplyAddressOf(TaskInput input) =>
+        _routes is not null && AppId is not null && ReplyAddress.TryParse(input.ReplyTo, out var address) ? address : null;
+
+    /// <summary>Sends a message to the task's client at its reply address; throws when it cannot be delivered.</summary>
+    public Task SendAsync(TaskInput input, ReplyAddress address, JsonRpcMessage message, CancellationToken cancellationToken) =>
+        _routes!.SendOnceAsync(address, McpEnvelope.Create(AppId!, input.SessionId, input.Connection, message), cancellationToken);
+
+    /// <summary>
     /// Announces the task's end by signed webhook, when its client asked for one: a few attempts, then given up (the
     /// client can still poll). Returns whether the receiver acknowledged it.
     /// </summary>

@@ -14,7 +14,7 @@ internal static class TaskOwner
     {
         if (McpDaprTelemetry.SenderAppIdOf(request) is { } appId)
         {
-            return "app:" + appId;
+            return OfApp(appId);
         }
 
         if (request.Context?.User?.Identity is { IsAuthenticated: true, Name: { } user })
@@ -24,4 +24,7 @@ internal static class TaskOwner
 
         return sessionId is null ? "anonymous" : "session:" + sessionId;
     }
+
+    /// <summary>The owner of what a Dapr app (a CloudEvent <c>source</c>) creates.</summary>
+    public static string OfApp(string appId) => "app:" + appId;
 }

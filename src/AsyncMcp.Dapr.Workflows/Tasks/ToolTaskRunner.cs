@@ -13,13 +13,14 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// Runs a task's tool as the MCP server would run a plain call: in a private <see cref="McpServer"/> built from the
 /// app's own server options (its tools, filters and services), fed the client's handshake and the original
 /// <c>tools/call</c>. What the tool sends meanwhile (progress, log messages, elicitation and sampling) is passed to the
-/// client's session when it lives in this process, tagged with the task.
+/// client, tagged with the task, from whichever replica runs it.
 /// </summary>
 internal sealed class ToolTaskRunner(
     IOptions<McpServerOptions> serverOptions,
     IOptions<DaprTasksOptions> taskOptions,
     TaskExecutions executions,
     TaskClientRoute route,
+    TaskInputRelay relay,
     IDaprWorkflowClient workflows,
     ILoggerFactory loggerFactory,
     IServiceProvider services)
@@ -30,7 +31,7 @@ internal sealed class ToolTaskRunner(
     public async Task<TaskOutcome> RunAsync(TaskInput input, CancellationToken cancellationToken)
     {
         TaskRunTransport? transport = null;
-        transport = new TaskRunTransport((message, token) => OnServerMessageAsync(input, transport!, message, token), loggerFactory);
+        transport = new TaskRunTransport((message, token) => OnServerMessageAsync(input, transport!, message, token, cancellationToken), loggerFactory);
         transport.Open();
         var server = McpServer.Create(transport, serverOptions.Value, loggerFactory, services);
         var running = server.RunAsync(cancellationToken);
@@ -176,7 +177,8 @@ internal sealed class ToolTaskRunner(
         return new JsonRpcRequest { Id = new RequestId("task-initialize"), Method = RequestMethods.Initialize, Params = parameters };
     }
 
-    private async Task OnServerMessageAsync(TaskInput input, TaskRunTransport transport, JsonRpcMessage message, CancellationToken cancellationToken)
+    private async Task OnServerMessageAsync(
+        TaskInput input, TaskRunTransport transport, JsonRpcMessage message, CancellationToken cancellationToken, CancellationToken run)
     {
         var client = executions.ClientOf(input.TaskId);
         switch (message)
@@ -187,18 +189,26 @@ internal sealed class ToolTaskRunner(
                 await route.NotifyAsync(input, tagged, cancellationToken);
                 return;
             case JsonRpcRequest request:
-                await transport.DeliverAsync(await AskClientAsync(input, client, request, cancellationToken), cancellationToken);
+                // The run's token too: a cancelled or ended task ends the wait for the client's answer.
+                using (var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run))
+                {
+                    await transport.DeliverAsync(await AskClientAsync(input, client, request, asking.Token), cancellationToken);
+                }
+
                 return;
         }
     }
 
     /// <summary>
     /// A request of the tool to the client (elicitation, sampling, roots): the task shows input_required while the
-    /// client's session answers it, then working again.
+    /// client answers it, then working again. Over Dapr the request goes to the session's reply address and its answer
+    /// comes back through <see cref="TaskInputRelay"/> on any replica; over Streamable HTTP only the session in this
+    /// process can be asked.
     /// </summary>
     private async Task<JsonRpcMessage> AskClientAsync(TaskInput input, McpServer? client, JsonRpcRequest request, CancellationToken cancellationToken)
     {
-        if (client is null || input.Generation != TaskGeneration.Experimental)
+        var address = route.ReplyAddressOf(input);
+        if ((client is null && address is null) || input.Generation != TaskGeneration.Experimental)
         {
             return new JsonRpcError
             {
@@ -216,7 +226,16 @@ internal sealed class ToolTaskRunner(
         try
         {
             var forwarded = new JsonRpcRequest { Method = request.Method, Params = Tag(request.Params, input.TaskId) };
-            var response = await client.SendRequestAsync(forwarded, cancellationToken);
+            if (address is not null)
+            {
+                return await relay.AskAsync(input, address, forwarded, cancellationToken) switch
+                {
+                    JsonRpcError error => new JsonRpcError { Id = request.Id, Error = error.Error },
+                    var answer => new JsonRpcResponse { Id = request.Id, Result = ((JsonRpcResponse)answer).Result },
+                };
+            }
+
+            var response = await client!.SendRequestAsync(forwarded, cancellationToken);
             return new JsonRpcResponse { Id = request.Id, Result = response.Result };
         }
         catch (McpProtocolException ex)

@@ -47,6 +47,9 @@ internal static class DropReasons
     /// <summary>A new request that came while the app was shutting down, answered with an error.</summary>
     public const string ShuttingDown = "shutting_down";
 
+    /// <summary>A client's answer to a task's request that no run of the task waits for any more (the task ended).</summary>
+    public const string TaskEnded = "task_ended";
+
     /// <summary>The reason for a decoding error.</summary>
     public static string Of(WireError error) => error switch
     {

@@ -20,6 +20,7 @@ namespace AsyncMcp.Dapr.Server;
 /// </summary>
 internal sealed class PubSubRequestEndpoint(
     IMcpSessionHost host,
+    IEnumerable<IUnsolicitedResponseHandler> responseHandlers,
     McpEnvelopeCodec codec,
     ReplyRoutes routes,
     ErrorReplies errors,
@@ -104,6 +105,18 @@ internal sealed class PubSubRequestEndpoint(
             metrics.Dropped(DropReasons.MalformedJsonRpc, topic ?? _options.Topic);
             await errors.SendAsync(logger, envelope, (int)McpErrorCode.InvalidParams, $"Invalid params: {fault}", cancellationToken);
             return (DeliveryStatus.Success, topic);
+        }
+
+        if (envelope.Message is JsonRpcResponse or JsonRpcError)
+        {
+            // A response to a request sent on a session's behalf from another replica goes to that replica, not the session.
+            foreach (var handler in responseHandlers)
+            {
+                if (await handler.TryHandleAsync(envelope, cancellationToken) is { } handled)
+                {
+                    return (handled, topic);
+                }
+            }
         }
 
         var status = envelope.Type == McpCloudEventTypes.SessionClose
