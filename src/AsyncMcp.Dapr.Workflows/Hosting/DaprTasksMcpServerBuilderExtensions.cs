@@ -60,6 +60,8 @@ public static class DaprTasksMcpServerBuilderExtensions
         services.TryAddSingleton<TaskExecutions>();
         services.AddDaprClient();
         services.TryAddSingleton<TaskRunLedger>();
+        services.TryAddSingleton<TaskListeners>();
+        services.TryAddSingleton<TaskSubscriptions>();
         services.TryAddSingleton<TaskClientRoute>();
         services.TryAddSingleton<WorkflowTaskStore>();
         services.TryAddSingleton<ToolTaskRunner>();

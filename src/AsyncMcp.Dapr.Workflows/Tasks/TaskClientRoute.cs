@@ -86,6 +86,26 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
         }
     }
 
+    /// <summary>Sends a notification to a <c>subscriptions/listen</c> stream, at its reply address; best effort.</summary>
+    public async Task<bool> NotifyListenerAsync(TaskListener listener, JsonRpcNotification notification, CancellationToken cancellationToken)
+    {
+        if (_routes is null || AppId is null || !ReplyAddress.TryParse(listener.ReplyTo, out var address))
+        {
+            return false;
+        }
+
+        try
+        {
+            await _routes.SendOnceAsync(address, McpEnvelope.Create(AppId, listener.SessionId, listener.Connection, notification), cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ForwardFailed(logger, ex.Message);
+            return false;
+        }
+    }
+
     /// <summary>
     /// Announces the task's end by signed webhook, when its client asked for one: a few attempts, then given up (the
     /// client can still poll). Returns whether the receiver acknowledged it.

@@ -15,6 +15,7 @@ internal sealed class WorkflowTaskStore(
     IDaprWorkflowClient client,
     TaskExecutions executions,
     TaskRunLedger ledger,
+    TaskListeners listeners,
     IOptions<DaprTasksOptions> options,
     TimeProvider time,
     ILogger<WorkflowTaskStore> logger)
@@ -223,6 +224,7 @@ internal sealed class WorkflowTaskStore(
             await client.PurgeInstanceAsync(instanceId, cancellationToken);
             Log.TaskPurged(logger, view.TaskId, reason);
             await ledger.ForgetAsync(view.TaskId, cancellationToken);
+            await listeners.ForgetAsync(view.TaskId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
