@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Diagnostics;
@@ -16,7 +15,7 @@ namespace AsyncMcp.Dapr.Workflows.Tasks;
 /// the task part: the incoming one checks <c>notifications.taskIds</c> (the extension declared, each task the caller's
 /// own), the outgoing one names the granted tasks in the acknowledgement, then records the stream as a listener of each
 /// task (where the notify activity finds it, on any replica) and sends each task's status now; when the listen request
-/// ends, its listeners are removed.
+/// ends (answered, cancelled, or its lane ended), the incoming filter removes its listeners.
 /// </summary>
 internal sealed class TaskSubscriptions(
     WorkflowTaskStore store,
@@ -28,7 +27,9 @@ internal sealed class TaskSubscriptions(
     public const string Acknowledged = "notifications/subscriptions/acknowledged";
     public const string SubscriptionIdKey = "io.modelcontextprotocol/subscriptionId";
 
-    private readonly ConcurrentDictionary<(McpServer Server, string Id), Grant> _grants = new();
+    // The listen request being handled in this flow: the SDK sends the acknowledgement from the request's own handler,
+    // and each message reaches the filters with a server object of its own, so the flow is what ties the two.
+    private static readonly AsyncLocal<Grant?> Current = new();
 
     public McpMessageHandler Incoming(McpMessageHandler next) => async (context, cancellationToken) =>
     {
@@ -47,7 +48,22 @@ internal sealed class TaskSubscriptions(
             var granted = await GrantAsync(request, context.Server, asked, cancellationToken);
             if (ListenerOf(request) is { } listener)
             {
-                _grants[(context.Server, KeyOf(request.Id.Id))] = new Grant(granted, listener);
+                var grant = new Grant(granted, listener);
+                Current.Value = grant;
+                try
+                {
+                    await next(context, cancellationToken);
+                }
+                finally
+                {
+                    // The listen request has ended (answered, cancelled or failed): its stream listens no more.
+                    if (grant.Started)
+                    {
+                        await StopAsync(grant);
+                    }
+                }
+
+                return;
             }
         }
 
@@ -56,23 +72,16 @@ internal sealed class TaskSubscriptions(
 
     public McpMessageHandler Outgoing(McpMessageHandler next) => async (context, cancellationToken) =>
     {
-        var message = context.JsonRpcMessage;
-        if (message is JsonRpcNotification { Method: Acknowledged, Params: JsonObject ack } &&
-            ack["_meta"]?[SubscriptionIdKey] is JsonValue id && _grants.TryGetValue((context.Server, KeyOf(id)), out var grant))
+        if (context.JsonRpcMessage is JsonRpcNotification { Method: Acknowledged, Params: JsonObject ack } &&
+            Current.Value is { Started: false } grant &&
+            ack["_meta"]?[SubscriptionIdKey] is JsonValue id && id.ToJsonString() == grant.Listener.SubscriptionId.GetRawText())
         {
             var notifications = ack["notifications"] as JsonObject ?? new JsonObject();
             notifications["taskIds"] = new JsonArray([.. grant.TaskIds.Select(taskId => (JsonNode)taskId)]);
             ack["notifications"] = notifications;
             await next(context, cancellationToken);
+            grant.Started = true;
             await StartAsync(context.Server, grant, cancellationToken);
-            return;
-        }
-
-        if (message is JsonRpcMessageWithId { Id: var answered } and (JsonRpcResponse or JsonRpcError) &&
-            _grants.TryRemove((context.Server, KeyOf(answered.Id)), out var ended))
-        {
-            await next(context, cancellationToken);
-            await StopAsync(ended);
             return;
         }
 
@@ -102,6 +111,7 @@ internal sealed class TaskSubscriptions(
             }
             catch (McpProtocolException)
             {
+
                 // Unknown, malformed, foreign or expired: not granted.
             }
         }
@@ -157,9 +167,13 @@ internal sealed class TaskSubscriptions(
 
     private static JsonElement IdElement(object? id) => TaskJson.ToElement(id is long number ? JsonValue.Create(number) : JsonValue.Create(id?.ToString() ?? ""));
 
-    private static string KeyOf(object? id) => id is long number ? "n:" + number : "s:" + id;
+    private sealed class Grant(IReadOnlyList<string> taskIds, TaskListener listener)
+    {
+        public IReadOnlyList<string> TaskIds { get; } = taskIds;
 
-    private static string KeyOf(JsonValue id) => id.GetValueKind() == JsonValueKind.Number ? "n:" + id.GetValue<long>() : "s:" + id.GetValue<string>();
+        public TaskListener Listener { get; } = listener;
 
-    private sealed record Grant(IReadOnlyList<string> TaskIds, TaskListener Listener);
+        /// <summary>Whether the acknowledgement went out and the stream was recorded as a listener.</summary>
+        public bool Started { get; set; }
+    }
 }
