@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Client.Tasks;
+using AsyncMcp.Dapr.Workflows.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -52,8 +54,16 @@ public sealed class TaskListenTests
             Assert.Equal(completed.Result.ToJsonString(), (await client.GetTaskAsync(task.TaskId, Ct)).Result!.ToJsonString());
         }
 
-        // Only the tasks listened to were pushed; once the stream closed, the server sends nothing more.
+        // Only the tasks listened to were pushed. Closing the stream cancels the listen request over pub/sub; once the
+        // server has taken the cancellation, the stream is no listener any more and gets nothing more.
         Assert.DoesNotContain(pushed, t => t.TaskId == other.TaskId);
+        var registry = harness.Servers[0].App.Services.GetRequiredService<TaskListeners>();
+        for (var poll = 0; (await registry.ListAsync(later.TaskId, Ct)).Count > 0; poll++)
+        {
+            Assert.True(poll < 400, "the closed stream is still a listener of the task");
+            await Task.Delay(50, Ct);
+        }
+
         HeldTools.Release(key + "-later");
         Assert.Equal("completed", (await client.WaitForTaskAsync(later.TaskId, Ct)).Status);
         Assert.Equal("completed", (await client.WaitForTaskAsync(other.TaskId, Ct)).Status);
