@@ -80,6 +80,8 @@ public sealed class SessionlessResponseTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, _harness.Endpoint) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
         request.Headers.Add("MCP-Protocol-Version", Version);
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", tool);
         return request;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Client.Tasks;
 using ModelContextProtocol;
 
@@ -45,5 +46,27 @@ public sealed class TaskProxyTests : IAsyncLifetime
 
         var unknown = await Assert.ThrowsAsync<McpProtocolException>(() => client.GetTaskAsync("no-such-task", ct));
         Assert.Equal(McpErrorCode.InvalidParams, unknown.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_2026_client_listening_through_the_proxy_is_told_its_tasks_status_on_its_own_stream()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var client = await _harness.ConnectAsync("2026-07-28", cancellationToken: ct);
+        var task = await client.CallToolAsTaskAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 10, ["stepMilliseconds"] = 300 }, cancellationToken: ct);
+        var pushed = new ConcurrentQueue<McpTaskInfo>();
+
+        // The listener takes only notifications tagged with its own request id: the proxy maps the server's id back.
+        await using var listener = await client.ListenToTasksAsync([task.TaskId], (t, _) => { pushed.Enqueue(t); return ValueTask.CompletedTask; }, ct);
+        Assert.Equal([task.TaskId], listener.TaskIds);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!pushed.Any(t => t.Status == "completed") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        var completed = Assert.Single(pushed, t => t.Status == "completed");
+        Assert.Equal("job done after 10 steps", completed.Result!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains(pushed, t => t.Status == "working");
     }
 }

@@ -43,6 +43,20 @@ public sealed class TransparencyTests(TransparencyTests.Doors doors) : IClassFix
         ["POST sessionless request with another _meta version"] = door => door.PostAsync(
             """{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25"}}}""", version: "2026-07-28"),
         ["POST sessionless initialize"] = door => door.PostAsync(Initialize("2026-07-28"), version: "2026-07-28"),
+        ["POST sessionless tasks/get with a matching Mcp-Name"] = door => door.PostAsync(TasksRequest("tasks/get"), version: "2026-07-28",
+            headers: new() { ["Mcp-Method"] = "tasks/get", ["Mcp-Name"] = UnknownTask }),
+        ["POST sessionless tasks/cancel with a matching base64 Mcp-Name"] = door => door.PostAsync(TasksRequest("tasks/cancel"), version: "2026-07-28",
+            headers: new() { ["Mcp-Method"] = "tasks/cancel", ["Mcp-Name"] = $"=?base64?{Convert.ToBase64String(Encoding.UTF8.GetBytes(UnknownTask))}?=" }),
+        ["POST sessionless tasks/get with an Mcp-Name of another task"] = door => door.PostAsync(TasksRequest("tasks/get"), version: "2026-07-28",
+            headers: new() { ["Mcp-Method"] = "tasks/get", ["Mcp-Name"] = "fedcba9876543210fedcba9876543210" }),
+        ["POST sessionless tasks/cancel without Mcp-Name"] = door => door.PostAsync(TasksRequest("tasks/cancel"), version: "2026-07-28",
+            headers: new() { ["Mcp-Method"] = "tasks/cancel" }),
+        ["POST sessionless tasks/get with an Mcp-Name that is not base64"] = door => door.PostAsync(TasksRequest("tasks/get"), version: "2026-07-28",
+            headers: new() { ["Mcp-Method"] = "tasks/get", ["Mcp-Name"] = "=?base64?not base64!?=" }),
+        ["POST sessionless tasks/get without Mcp-Method"] = door => door.PostAsync(TasksRequest("tasks/get"), version: "2026-07-28",
+            headers: new() { ["Mcp-Name"] = UnknownTask }),
+        ["POST sessionless tasks/get with Mcp-Method of another method"] = door => door.PostAsync(TasksRequest("tasks/get"), version: "2026-07-28",
+            headers: new() { ["Mcp-Method"] = "tasks/cancel", ["Mcp-Name"] = UnknownTask }),
         ["GET without a session id"] = door => door.SendAsync(HttpMethod.Get, accept: "text/event-stream"),
         ["GET with an unknown session id"] = door => door.SendAsync(HttpMethod.Get, "no-such-session", accept: "text/event-stream"),
         ["GET not accepting text/event-stream"] = async door => await door.SendAsync(HttpMethod.Get, await door.SessionAsync(), accept: "application/json"),
@@ -66,6 +80,13 @@ public sealed class TransparencyTests(TransparencyTests.Doors doors) : IClassFix
             return await door.PostAsync(Ping, session);
         },
     };
+
+    private const string UnknownTask = "0123456789abcdef0123456789abcdef";
+
+    // A 2026-07-28 tasks/* request that declares the tasks extension, for a task that does not exist.
+    private static string TasksRequest(string method) =>
+        """{"jsonrpc":"2.0","id":5,"method":"METHOD","params":{"taskId":"TASK","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}}}}}"""
+            .Replace("METHOD", method, StringComparison.Ordinal).Replace("TASK", UnknownTask, StringComparison.Ordinal);
 
     private const string Ping = """{"jsonrpc":"2.0","id":2,"method":"ping"}""";
     private const string ToolsList = """{"jsonrpc":"2.0","id":3,"method":"tools/list"}""";
@@ -160,9 +181,14 @@ public sealed class TransparencyTests(TransparencyTests.Doors doors) : IClassFix
             return session;
         }
 
-        public Task<HttpResponseMessage> PostAsync(string body, string? sessionId = null, string? version = "2025-11-25", string? accept = Accept, string contentType = "application/json")
+        public Task<HttpResponseMessage> PostAsync(string body, string? sessionId = null, string? version = "2025-11-25", string? accept = Accept, string contentType = "application/json", Dictionary<string, string>? headers = null)
         {
             var request = Request(HttpMethod.Post, sessionId, version, accept, null);
+            foreach (var (name, value) in headers ?? [])
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
             request.Content = new StringContent(body, Encoding.UTF8);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
             return _http.SendAsync(request, TestContext.Current.CancellationToken);

@@ -22,6 +22,8 @@ namespace AsyncMcp.Dapr.Proxy.Forwarding;
 internal sealed class ProxyChannel : IAsyncDisposable
 {
     private const string ProgressTokenKey = "progressToken";
+    private const string ListenMethod = "subscriptions/listen";
+    private const string SubscriptionIdKey = "io.modelcontextprotocol/subscriptionId";
 
     private readonly ITransport _backend;
     private readonly TimeSpan _requestTimeout;
@@ -114,7 +116,12 @@ internal sealed class ProxyChannel : IAsyncDisposable
         }
 
         pending.Registrations = pending.Timeout.Token.Register(() => _ = TimeOutAsync(pending));
-        pending.Timeout.CancelAfter(_requestTimeout);
+        if (request.Method != ListenMethod)
+        {
+            // A listen stream stays open for as long as its client wants it: no answer is awaited.
+            pending.Timeout.CancelAfter(_requestTimeout);
+        }
+
         if (frontAborted.CanBeCanceled)
         {
             pending.AbortRegistration = frontAborted.Register(() => _ = AbandonAsync(pending, "The client closed the request."));
@@ -197,6 +204,9 @@ internal sealed class ProxyChannel : IAsyncDisposable
             case JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress:
                 await RouteProgressAsync(progress);
                 break;
+            case JsonRpcNotification notification when SubscriptionIdOf(notification) is not null:
+                await RouteSubscriptionAsync(notification);
+                break;
             default:
                 await RouteUnpromptedAsync(message);
                 break;
@@ -248,6 +258,26 @@ internal sealed class ProxyChannel : IAsyncDisposable
         parameters[ProgressTokenKey] = pending.FrontProgressToken?.DeepClone();
         await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = progress.Method, Params = parameters }, McpDaprTelemetry.MessageIdOf(progress));
     }
+
+    // A notification of a subscriptions/listen stream names its stream (the listen request's id): it goes to that
+    // request's stream with the client's own id, or nowhere once the stream has ended.
+    private async Task RouteSubscriptionAsync(JsonRpcNotification notification)
+    {
+        var messageId = McpDaprTelemetry.MessageIdOf(notification);
+        if (SubscriptionIdOf(notification) is not { } id || !id.TryGetValue<string>(out var backendId) ||
+            !_pending.TryGetValue(backendId, out var pending))
+        {
+            Log.DroppedLateAnswer(_logger, notification.Method, messageId, _backend.SessionId, FrontSessionId);
+            return;
+        }
+
+        var parameters = notification.Params!.DeepClone().AsObject();
+        parameters["_meta"]![SubscriptionIdKey] = pending.FrontId.Id is long number ? JsonValue.Create(number) : JsonValue.Create(pending.FrontId.Id?.ToString());
+        await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = notification.Method, Params = parameters }, messageId);
+    }
+
+    private static JsonValue? SubscriptionIdOf(JsonRpcNotification notification) =>
+        notification.Params is JsonObject parameters && parameters["_meta"] is JsonObject meta ? meta[SubscriptionIdKey] as JsonValue : null;
 
     private async Task RouteUnpromptedAsync(JsonRpcMessage message)
     {

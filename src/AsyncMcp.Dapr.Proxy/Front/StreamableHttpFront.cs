@@ -242,6 +242,12 @@ internal sealed class StreamableHttpFront(
             return;
         }
 
+        if (McpRequestHeaders.Mismatch(context.Request.Headers, request) is { } mismatch)
+        {
+            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch, mismatch, requestId);
+            return;
+        }
+
         ProxyChannel channel;
         try
         {

@@ -61,6 +61,8 @@ public static class DaprTasksMcpServerBuilderExtensions
         services.TryAddSingleton<TaskExecutions>();
         services.AddDaprClient();
         services.TryAddSingleton<TaskRunLedger>();
+        services.TryAddSingleton<TaskListeners>();
+        services.TryAddSingleton<TaskSubscriptions>();
         services.TryAddSingleton<TaskClientRoute>();
         services.TryAddSingleton<TaskInputRelay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUnsolicitedResponseHandler, TaskInputRelay>(sp => sp.GetRequiredService<TaskInputRelay>()));

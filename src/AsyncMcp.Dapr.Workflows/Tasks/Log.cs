@@ -43,6 +43,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Task {TaskId}: completion webhook to {Address} given up after {Attempts} attempt(s): {Reason}")]
     public static partial void CompletionWebhookFailed(ILogger logger, string taskId, string address, int attempts, string reason);
 
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Task {TaskId}: a subscriptions/listen stream could not be started or ended for it: {Reason}")]
+    public static partial void ListenFailed(ILogger logger, string taskId, string reason);
+
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The sweep for expired tasks failed: {Reason}")]
     public static partial void SweepFailed(ILogger logger, string reason);
 }

@@ -53,7 +53,7 @@ internal sealed class McpToolTaskWorkflow : Workflow<TaskInput, TaskOutcome>
                 context.SetCustomStatus(progress);
                 if (changed)
                 {
-                    await NotifyAsync(context, new TaskNotice(input, progress.Status, progress.StatusMessage, context.CurrentUtcDateTime));
+                    await NotifyAsync(context, new TaskNotice(input, progress.Status, progress.StatusMessage, context.CurrentUtcDateTime, InputRequests: progress.InputRequests));
                 }
 
                 continue;

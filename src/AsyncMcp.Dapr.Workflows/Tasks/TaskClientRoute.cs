@@ -86,6 +86,26 @@ internal sealed class TaskClientRoute(TaskExecutions executions, IServiceProvide
         }
     }
 
+    /// <summary>Sends a notification to a <c>subscriptions/listen</c> stream, at its reply address; best effort.</summary>
+    public async Task<bool> NotifyListenerAsync(TaskListener listener, JsonRpcNotification notification, CancellationToken cancellationToken)
+    {
+        if (_routes is null || AppId is null || !ReplyAddress.TryParse(listener.ReplyTo, out var address))
+        {
+            return false;
+        }
+
+        try
+        {
+            await _routes.SendOnceAsync(address, McpEnvelope.Create(AppId, listener.SessionId, listener.Connection, notification), cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ForwardFailed(logger, ex.Message);
+            return false;
+        }
+    }
+
     /// <summary>
     /// The reply address of the task's client session when this server replies over Dapr (pub/sub or webhook), so that
     /// a message reaches the client from any replica; <see langword="null"/> otherwise (Streamable HTTP).

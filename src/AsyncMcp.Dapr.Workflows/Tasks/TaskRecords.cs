@@ -72,4 +72,6 @@ internal sealed record TaskOutcome(string Status, string? StatusMessage, JsonEle
 /// <param name="At">When the status changed.</param>
 /// <param name="Result">The tool's result, when the task ended with one.</param>
 /// <param name="Error">The JSON-RPC error, when the task ended with one.</param>
-internal sealed record TaskNotice(TaskInput Input, string Status, string? StatusMessage, DateTimeOffset At, JsonElement? Result = null, JsonElement? Error = null);
+/// <param name="InputRequests">The outstanding requests of a 2026-07-28 task in input_required, by key.</param>
+internal sealed record TaskNotice(
+    TaskInput Input, string Status, string? StatusMessage, DateTimeOffset At, JsonElement? Result = null, JsonElement? Error = null, JsonElement? InputRequests = null);

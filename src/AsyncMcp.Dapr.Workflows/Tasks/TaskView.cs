@@ -80,6 +80,17 @@ internal sealed record TaskView(
         return new JsonRpcNotification { Method = method, Params = task };
     }
 
+    /// <summary>
+    /// The <c>notifications/tasks</c> of SEP-2663 for one listen stream: the detailed task, as <c>tasks/get</c> would
+    /// answer now, tagged with the stream's subscription id.
+    /// </summary>
+    public JsonRpcNotification ToListenNotification(JsonElement subscriptionId)
+    {
+        var task = ToExtension(detailed: true);
+        task["_meta"] = new JsonObject { [TaskSubscriptions.SubscriptionIdKey] = JsonNode.Parse(subscriptionId.GetRawText()) };
+        return new JsonRpcNotification { Method = TaskProtocol.ExtensionNotification, Params = task };
+    }
+
     private JsonObject Common()
     {
         var task = new JsonObject

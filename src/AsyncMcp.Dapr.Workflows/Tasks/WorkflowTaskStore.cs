@@ -16,6 +16,7 @@ internal sealed class WorkflowTaskStore(
     TaskExecutions executions,
     TaskRunLedger ledger,
     TaskInputRelay inputs,
+    TaskListeners listeners,
     IOptions<DaprTasksOptions> options,
     TimeProvider time,
     ILogger<WorkflowTaskStore> logger)
@@ -225,6 +226,7 @@ internal sealed class WorkflowTaskStore(
             Log.TaskPurged(logger, view.TaskId, reason);
             await ledger.ForgetAsync(view.TaskId, cancellationToken);
             await inputs.ForgetAsync(view.TaskId, cancellationToken);
+            await listeners.ForgetAsync(view.TaskId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

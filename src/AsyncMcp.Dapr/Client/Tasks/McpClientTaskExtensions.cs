@@ -191,25 +191,72 @@ public static class McpClientTaskExtensions
         return (tasks, result["nextCursor"]?.GetValue<string>());
     }
 
+    /// <summary>
+    /// Opens a <c>subscriptions/listen</c> stream for the status of tasks (2026-07-28 tasks extension): from the
+    /// acknowledgement on, <paramref name="onStatus"/> receives each granted task as the server pushes it
+    /// (<c>notifications/tasks</c>, the task as <c>tasks/get</c> would return it), from whichever replica runs the task.
+    /// Tasks that are unknown, ended and purged, or another app's are left out of <see cref="McpTaskListener.TaskIds"/>.
+    /// </summary>
+    /// <param name="client">A connected 2026-07-28 client.</param>
+    /// <param name="taskIds">The tasks to listen to.</param>
+    /// <param name="onStatus">Called for each status notification.</param>
+    /// <param name="cancellationToken">Stops waiting for the acknowledgement.</param>
+    /// <returns>The open stream; dispose it to close it.</returns>
+    /// <exception cref="McpProtocolException">The server refused the stream.</exception>
+    public static async Task<McpTaskListener> ListenToTasksAsync(
+        this McpClient client, IEnumerable<string> taskIds, Func<McpTaskInfo, CancellationToken, ValueTask> onStatus, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(taskIds);
+        ArgumentNullException.ThrowIfNull(onStatus);
+        var parameters = new JsonObject { ["notifications"] = new JsonObject { ["taskIds"] = new JsonArray([.. taskIds.Select(id => (JsonNode)id)]) } };
+        DeclareExtension(parameters);
+        var listener = new McpTaskListener();
+        try
+        {
+            await listener.StartAsync(client, parameters, onStatus, cancellationToken);
+            return listener;
+        }
+        catch
+        {
+            await listener.DisposeAsync();
+            throw;
+        }
+    }
+
     private static bool IsExtension(McpClient client) =>
         client.NegotiatedProtocolVersion is { } version && string.CompareOrdinal(version, "2026-07-28") >= 0;
 
     private static async Task<JsonObject> SendAsync(McpClient client, string method, JsonObject parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        var request = new JsonRpcRequest { Method = method, Params = parameters };
         if (IsExtension(client))
         {
-            // SEP-2663: the client declares the extension on every request, in its per-request capabilities.
-            var meta = Meta(parameters);
-            var capabilities = meta["io.modelcontextprotocol/clientCapabilities"] as JsonObject ?? new JsonObject();
-            var extensions = capabilities["extensions"] as JsonObject ?? new JsonObject();
-            extensions[ExtensionId] ??= new JsonObject();
-            capabilities["extensions"] = extensions;
-            meta["io.modelcontextprotocol/clientCapabilities"] = capabilities;
+            DeclareExtension(parameters);
+
+            // SEP-2663: over Streamable HTTP, tasks/* carry the task id in the Mcp-Name header (the SDK writes RoutingName there).
+            if (parameters["taskId"] is JsonValue taskId && taskId.TryGetValue<string>(out var id))
+            {
+#pragma warning disable MCPEXP002 // Experimental in SDK 2.4.0, and the only way to set Mcp-Name on a custom request.
+                request.Context = new JsonRpcMessageContext { RoutingName = id };
+#pragma warning restore MCPEXP002
+            }
         }
 
-        var response = await client.SendRequestAsync(new JsonRpcRequest { Method = method, Params = parameters }, cancellationToken);
+        var response = await client.SendRequestAsync(request, cancellationToken);
         return response.Result as JsonObject ?? throw new McpProtocolException($"The server's answer to {method} is not an object.", McpErrorCode.InternalError);
+    }
+
+    // SEP-2663: the client declares the extension on every request, in its per-request capabilities.
+    private static void DeclareExtension(JsonObject parameters)
+    {
+        var meta = Meta(parameters);
+        var capabilities = meta["io.modelcontextprotocol/clientCapabilities"] as JsonObject ?? new JsonObject();
+        var extensions = capabilities["extensions"] as JsonObject ?? new JsonObject();
+        extensions[ExtensionId] ??= new JsonObject();
+        capabilities["extensions"] = extensions;
+        meta["io.modelcontextprotocol/clientCapabilities"] = capabilities;
     }
 
     private static JsonObject Meta(JsonObject parameters)
