@@ -87,6 +87,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         _emulator.StateStore(StateStore)!.Writes,
         _emulator.Actors.ReminderCalls);
 
+    /// <summary>The bytes of every key and value in the state store now.</summary>
+    public long StateBytes() => _emulator.StateStore(StateStore)!.Size(static _ => true).Bytes;
+
     public Task<McpClient> ConnectDirectAsync(string? protocolVersion, CancellationToken cancellationToken) =>
         McpClient.CreateAsync(
             new HttpClientTransport(new HttpClientTransportOptions { Endpoint = DirectEndpoint }),

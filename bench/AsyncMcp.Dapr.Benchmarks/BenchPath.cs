@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AsyncMcp.Dapr.Client.Tasks;
 using ModelContextProtocol.Client;
 
@@ -39,5 +40,26 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
                 await client.GetTaskResultAsync(task.TaskId);
             },
         },
+        // Only the create answer (CreateTaskResult), which comes once the workflow instance is scheduled durably; the
+        // tasks run on in the background, so this path runs after the others of a round.
+        new("task-create", "async: pub/sub, tools/call → CreateTaskResult (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token))
+        {
+            Call = client => client.CallToolAsTaskAsync("echo", NoOpArguments),
+        },
+        // tasks/get of one ended task per session: a read of the workflow instance's state.
+        new("task-get", "async: pub/sub, tasks/get (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token))
+        {
+            Call = async client => await client.GetTaskAsync(await EndedTasks.GetValue(client, EndedTaskAsync)),
+        },
     ];
+
+    // One ended task per client session, created on the session's first call (the warm-up absorbs it).
+    private static readonly ConditionalWeakTable<McpClient, Task<string>> EndedTasks = [];
+
+    private static async Task<string> EndedTaskAsync(McpClient client)
+    {
+        var task = await client.CallToolAsTaskAsync("echo", NoOpArguments);
+        await client.GetTaskResultAsync(task.TaskId);
+        return task.TaskId;
+    }
 }

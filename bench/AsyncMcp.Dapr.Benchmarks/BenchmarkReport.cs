@@ -14,6 +14,7 @@ internal static class BenchmarkReport
         IReadOnlyList<LatencyStats> paths,
         IReadOnlyList<CodecBenchmark.Result> codec,
         IReadOnlyList<SessionMemoryBenchmark.Result> memory,
+        IReadOnlyList<TaskBurstBenchmark.Result> burst,
         string plotFile)
     {
         var text = new StringBuilder();
@@ -77,6 +78,21 @@ internal static class BenchmarkReport
             var state = result.StateBytesPerSession is { } stored ? (stored / 1024).ToString("F2", Invariant) : "n/a (nothing stored)";
             var full = result.StateBytesPerBusySession is { } busy ? (busy / 1024).ToString("F2", Invariant) : "n/a";
             text.AppendLine(Invariant, $"| {result.Host} | {result.Sessions} | {result.BytesPerSession / 1024:F2} | {idle} | {state} | {full} | {result.OpenSeconds:F1} s |");
+        }
+
+        if (burst.Count > 0)
+        {
+            text.AppendLine().AppendLine("### Many MCP tasks at once").AppendLine();
+            text.AppendLine("`echo` called as a 2025-11-25 task that many times at once from 8 pub/sub client sessions (in-memory session host),");
+            text.AppendLine("then every result fetched with `tasks/result`. Heap: the whole process (clients, server, emulated sidecar and its");
+            text.AppendLine("workflow engine); its highest point during the burst, and after full collections once all had ended. State: what");
+            text.AppendLine("the ended tasks keep in the state store until their TTL.").AppendLine();
+            text.AppendLine("| tasks | all created | create p50 / p99 | all completed | failed | heap KB/task, peak | heap KB/task, ended | state KB/task, ended | load average |");
+            text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var result in burst)
+            {
+                text.AppendLine(Invariant, $"| {result.Tasks} | {result.CreatedSeconds:F1} s | {result.CreateLatency.P50:F0} / {result.CreateLatency.P99:F0} ms | {result.CompletedSeconds:F1} s | {result.Failed} | {result.PeakHeapBytesPerTask / 1024:F1} | {result.HeapBytesPerEndedTask / 1024:F1} | {result.StateBytesPerEndedTask / 1024:F1} | {result.LoadAverage:F1} |");
+            }
         }
 
         text.AppendLine().AppendLine(Invariant, $"![p50 latency and throughput by path and sessions]({plotFile})");

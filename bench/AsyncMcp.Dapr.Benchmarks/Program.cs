@@ -8,14 +8,16 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 }
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
-//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks] [--codec 200000 | none] [--memory 1000,10000 | none]
-//        [--hosts in-memory,actors,workflows] [--out docs]
+//        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get] [--codec 200000 | none]
+//        [--memory 1000,10000 | none] [--hosts in-memory,actors,workflows] [--task-burst 1000 | none] [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks").Split(',');
+var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get").Split(',');
 // Rounds alternate every path at one session count, so that a change in the machine's load hits both sides of a ratio.
 var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
+var burstOption = Option("--task-burst", "1000");
+var burstTasks = burstOption is "none" ? 0 : int.Parse(burstOption, CultureInfo.InvariantCulture);
 var memoryCounts = memoryOption is "none" ? [] : memoryOption.Split(',').Select(int.Parse).ToArray();
 // A relative --out is taken from the repository root, wherever `dotnet run` starts the program.
 var memoryHosts = Option("--hosts", "in-memory,actors,workflows").Split(',');
@@ -41,6 +43,7 @@ foreach (var result in codec)
 }
 
 var runs = new List<LatencyStats>();
+var burst = new List<TaskBurstBenchmark.Result>();
 await using (var environment = await BenchEnvironment.StartAsync())
 {
     var all = BenchPath.All(environment);
@@ -66,6 +69,17 @@ await using (var environment = await BenchEnvironment.StartAsync())
             }
         }
     }
+
+    if (burstTasks > 0)
+    {
+        Console.WriteLine($"{burstTasks} tasks of echo at once ...");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        var result = await TaskBurstBenchmark.RunAsync(environment, burstTasks, timeout.Token);
+        burst.Add(result);
+        Console.WriteLine($"  all created in {result.CreatedSeconds:F1} s (create p50 {result.CreateLatency.P50:F0} ms, p99 {result.CreateLatency.P99:F0} ms), " +
+            $"all completed in {result.CompletedSeconds:F1} s, {result.Failed} failed; heap {result.PeakHeapBytesPerTask / 1024:F1} KB per task at its peak, " +
+            $"{result.HeapBytesPerEndedTask / 1024:F1} KB once ended; state {result.StateBytesPerEndedTask / 1024:F1} KB per ended task");
+    }
 }
 
 var memory = new List<SessionMemoryBenchmark.Result>();
@@ -89,7 +103,7 @@ foreach (var count in memoryCounts)
 Directory.CreateDirectory(output);
 var plotFile = Path.Combine(output, "benchmarks.png");
 BenchmarkReport.Plot(runs, plotFile);
-var markdown = BenchmarkReport.Markdown(command, runs, codec, memory, "benchmarks.png");
+var markdown = BenchmarkReport.Markdown(command, runs, codec, memory, burst, "benchmarks.png");
 var resultsFile = Path.Combine(output, "benchmark-results.md");
 await File.WriteAllTextAsync(resultsFile, markdown);
 Console.WriteLine($"wrote {resultsFile} and {plotFile}");

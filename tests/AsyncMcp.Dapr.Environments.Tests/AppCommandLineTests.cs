@@ -171,24 +171,6 @@ public sealed class AppCommandLineTests
         return start;
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string app, string[] arguments, IDictionary<string, string>? environment)
-    {
-        using var process = Process.Start(Start(app, arguments, environment))!;
-        var ct = TestContext.Current.CancellationToken;
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var errors = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string app, string[] arguments, IDictionary<string, string>? environment) =>
+        ChildProcess.RunAsync(Start(app, arguments, environment), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 }

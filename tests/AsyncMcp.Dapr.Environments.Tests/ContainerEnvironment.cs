@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wait = DotNet.Testcontainers.Builders.Wait;
 
 namespace AsyncMcp.Dapr.Environments.Tests;
 

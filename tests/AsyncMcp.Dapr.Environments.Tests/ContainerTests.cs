@@ -2,6 +2,7 @@ using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Wait = DotNet.Testcontainers.Builders.Wait;
 
 namespace AsyncMcp.Dapr.Environments.Tests;
 

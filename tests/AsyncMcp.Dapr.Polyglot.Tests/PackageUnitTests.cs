@@ -9,29 +9,11 @@ public sealed class PackageUnitTests
     public async Task Npm_test_passes_in_the_typescript_package()
     {
         TypeScriptFolders.EnsureInstalled();
-        var start = new ProcessStartInfo("npm", ["test"])
-        {
-            WorkingDirectory = TypeScriptFolders.Package,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var npm = Process.Start(start)!;
-        var output = npm.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = npm.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        try
-        {
-            await npm.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            npm.Kill(entireProcessTree: true);
-            throw;
-        }
+        var (exitCode, output, errors) = await ChildProcess.RunAsync(
+            new ProcessStartInfo("npm", ["test"]) { WorkingDirectory = TypeScriptFolders.Package }, TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
 
-        var log = $"{await output}\n{await errors}";
-        Assert.True(npm.ExitCode == 0, log);
+        var log = $"{output}\n{errors}";
+        Assert.True(exitCode == 0, log);
         Assert.Contains("# fail 0", log, StringComparison.Ordinal);
         Assert.Matches(@"# pass [1-9]\d*", log);
     }

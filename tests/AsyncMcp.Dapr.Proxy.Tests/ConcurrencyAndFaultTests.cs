@@ -36,7 +36,9 @@ public sealed class ConcurrencyAndFaultTests
     public async Task A_server_that_does_not_answer_in_time_ends_the_request_in_a_jsonrpc_error_and_the_session_goes_on()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await ProxyHarness.StartAsync(new Dictionary<string, string?> { ["Proxy:RequestTimeout"] = "00:00:01" });
+        // The timeout bounds every request, initialize included: 4 s leaves a loaded machine room to open the session,
+        // and the 20 s call still outlasts it.
+        await using var harness = await ProxyHarness.StartAsync(new Dictionary<string, string?> { ["Proxy:RequestTimeout"] = "00:00:04" });
         await using var client = await harness.ConnectAsync("2025-11-25", cancellationToken: ct);
         var error = await Assert.ThrowsAsync<McpProtocolException>(() => client.CallToolAsync(
             "slow_job", new Dictionary<string, object?> { ["steps"] = 1, ["stepMilliseconds"] = 20_000 }, cancellationToken: ct).AsTask());

@@ -17,22 +17,18 @@ public sealed class FrontMessageReaderPropertyTests(ITestOutputHelper output)
     private static readonly string[] Members = ["jsonrpc", "id", "method", "params", "result", "error"];
     private static readonly int[] ClientFaults = [-32700, -32600, -32602];
 
-    private static Config Runs => Config.QuickThrowOnFailure.WithMaxTest(2_000);
-
     [Fact]
     public void Random_bytes_never_throw()
     {
-        var bytes = Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf();
-
-        Check.One(Runs, Prop.ForAll(Arb.From(bytes), body => Reads(body)));
+        Check.One(FuzzInput.Runs, Prop.ForAll(Arb.From(FuzzInput.Bytes()), body => Reads(body)));
     }
 
     [Fact]
     public void Messages_with_any_text_in_any_member_never_throw()
     {
-        var cases = Gen.Elements(Members).Zip(AnyText()).Zip(Gen.Elements("initialize", "ping", "tools/call"));
+        var cases = Gen.Elements(Members).Zip(FuzzInput.Text()).Zip(Gen.Elements("initialize", "ping", "tools/call"));
 
-        Check.One(Runs, Prop.ForAll(Arb.From(cases), input =>
+        Check.One(FuzzInput.Runs, Prop.ForAll(Arb.From(cases), input =>
         {
             var ((member, text), method) = input;
             var message = Message(method);
@@ -47,19 +43,8 @@ public sealed class FrontMessageReaderPropertyTests(ITestOutputHelper output)
     public void Valid_bodies_cut_short_or_with_bytes_flipped_never_throw()
     {
         var valid = Encoding.UTF8.GetBytes(Message("initialize").ToJsonString());
-        var mutations = Gen.Choose(0, valid.Length - 1).Zip(Gen.Choose(0, 255)).ArrayOf().Zip(Gen.Choose(0, valid.Length));
 
-        Check.One(Runs, Prop.ForAll(Arb.From(mutations), input =>
-        {
-            var (flips, length) = input;
-            var body = valid.ToArray();
-            foreach (var (index, value) in flips)
-            {
-                body[index] = (byte)value;
-            }
-
-            return Reads(body.AsSpan(0, length).ToArray());
-        }));
+        Check.One(FuzzInput.Runs, Prop.ForAll(Arb.From(FuzzInput.Damaged(valid)), body => Reads(body)));
     }
 
     [Theory]
@@ -110,15 +95,4 @@ public sealed class FrontMessageReaderPropertyTests(ITestOutputHelper output)
             ["clientInfo"] = new JsonObject { ["name"] = "fuzz", ["version"] = "1" },
         },
     };
-
-    // Any UTF-16 text, with a bias to the characters that break things.
-    private static Gen<string> AnyText()
-    {
-        var character = Gen.Frequency(
-            (6, Gen.Choose(0x20, 0x7e)),
-            (2, Gen.Choose(0, 0x1f)),
-            (1, Gen.Elements(0x7f, 0x85, 0x2028, 0x202e, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe)),
-            (1, Gen.Choose(0, 0xffff))).Select(c => (char)c);
-        return character.ArrayOf().Select(chars => new string(chars));
-    }
 }

@@ -32,30 +32,12 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk")),
             $"The TypeScript SDK is not installed in {folder}: the build of this project installs it (eng/NpmPackages.targets) unless SkipNpmInstall=true.");
 
-        var start = new ProcessStartInfo("node", [script, endpoint.ToString()])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        try
-        {
-            await node.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
+        var (exitCode, output, errors) = await ChildProcess.RunAsync(
+            new ProcessStartInfo("node", [script, endpoint.ToString()]) { WorkingDirectory = folder }, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
-        var log = $"stdout:\n{await output}\nstderr:\n{await errors}";
+        var log = $"stdout:\n{output}\nstderr:\n{errors}";
         TestContext.Current.TestOutputHelper?.WriteLine(log);
-        Assert.True(node.ExitCode == 0, log);
+        Assert.True(exitCode == 0, log);
         return log;
     }
 

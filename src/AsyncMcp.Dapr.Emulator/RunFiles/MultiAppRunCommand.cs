@@ -10,7 +10,7 @@ namespace AsyncMcp.Dapr.Emulator.RunFiles;
 public static class MultiAppRunCommand
 {
     /// <summary>The usage text.</summary>
-    public const string Usage = """
+    internal const string Usage = """
         usage: run -f <run file or folder> [--replicas <app-id>=<n>]... [--exit-with <app-id>]
           -f, --run-file   a Dapr multi-app run file (dapr.yaml), or a folder holding one
           --replicas       start n instances of an app (one consumer group, one actor placement)

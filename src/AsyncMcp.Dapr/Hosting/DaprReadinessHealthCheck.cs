@@ -12,26 +12,12 @@ namespace AsyncMcp.Dapr.Hosting;
 /// </summary>
 internal sealed class DaprReadinessHealthCheck(DaprClient dapr, DrainState? drain = null) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (drain?.IsDraining == true)
-        {
-            return HealthCheckResult.Degraded("Draining: the app is shutting down; it finishes the requests in flight and takes no new ones.");
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
-        {
-            return await dapr.CheckHealthAsync(timeout.Token)
-                ? HealthCheckResult.Healthy("Ready: the Dapr sidecar has attached to the app and delivers its subscriptions.")
-                : HealthCheckResult.Degraded("Not ready: the Dapr sidecar has not attached to the app yet (it has not read its subscriptions), or is not reachable.");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Degraded($"Not ready: the Dapr sidecar did not answer within {Timeout.TotalSeconds:0} s.");
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        drain?.IsDraining == true
+            ? Task.FromResult(HealthCheckResult.Degraded("Draining: the app is shutting down; it finishes the requests in flight and takes no new ones."))
+            : SidecarProbe.RunAsync(
+                dapr.CheckHealthAsync,
+                "Ready: the Dapr sidecar has attached to the app and delivers its subscriptions.",
+                "Not ready: the Dapr sidecar has not attached to the app yet (it has not read its subscriptions), or is not reachable.",
+                cancellationToken);
 }

@@ -11,21 +11,10 @@ namespace AsyncMcp.Dapr.Hosting;
 /// </summary>
 internal sealed class DaprSidecarHealthCheck(DaprClient dapr) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
-        {
-            return await dapr.CheckOutboundHealthAsync(timeout.Token)
-                ? HealthCheckResult.Healthy("The Dapr sidecar answers.")
-                : HealthCheckResult.Degraded("The Dapr sidecar does not answer: no MCP message can be sent or received until it does.");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Degraded($"The Dapr sidecar did not answer within {Timeout.TotalSeconds:0} s: no MCP message can be sent or received until it does.");
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        SidecarProbe.RunAsync(
+            dapr.CheckOutboundHealthAsync,
+            "The Dapr sidecar answers.",
+            "The Dapr sidecar does not answer: no MCP message can be sent or received until it does.",
+            cancellationToken);
 }

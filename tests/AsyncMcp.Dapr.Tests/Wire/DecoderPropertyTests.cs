@@ -19,22 +19,18 @@ public sealed class DecoderPropertyTests
 
     private readonly McpEnvelopeCodec _codec = new();
 
-    private static Config Runs => Config.QuickThrowOnFailure.WithMaxTest(2_000);
-
     [Fact]
     public void Random_bytes_never_throw()
     {
-        var bytes = Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf();
-
-        Check.One(Runs, Prop.ForAll(Arb.From(bytes), body => Decodes(body)));
+        Check.One(FuzzInput.Runs, Prop.ForAll(Arb.From(FuzzInput.Bytes()), body => Decodes(body)));
     }
 
     [Fact]
     public void Events_with_any_text_in_any_attribute_never_throw_and_what_is_accepted_keeps_the_limits()
     {
-        var cases = Gen.Elements(Attributes).Zip(AnyText()).Zip(AnyText());
+        var cases = Gen.Elements(Attributes).Zip(FuzzInput.Text(longText: true)).Zip(FuzzInput.Text(longText: true));
 
-        Check.One(Runs, Prop.ForAll(Arb.From(cases), input =>
+        Check.One(FuzzInput.Runs, Prop.ForAll(Arb.From(cases), input =>
         {
             var ((attribute, value), method) = input;
             var cloudEvent = ValidEvent(method);
@@ -48,19 +44,8 @@ public sealed class DecoderPropertyTests
     public void Valid_events_cut_short_or_with_bytes_flipped_never_throw()
     {
         var valid = Encoding.UTF8.GetBytes(ValidEvent("tools/list").ToJsonString());
-        var mutations = Gen.Choose(0, valid.Length - 1).Zip(Gen.Choose(0, 255)).ArrayOf().Zip(Gen.Choose(0, valid.Length));
 
-        Check.One(Runs, Prop.ForAll(Arb.From(mutations), input =>
-        {
-            var (flips, length) = input;
-            var body = valid.ToArray();
-            foreach (var (index, value) in flips)
-            {
-                body[index] = (byte)value;
-            }
-
-            return Decodes(body.AsMemory(0, length));
-        }));
+        Check.One(FuzzInput.Runs, Prop.ForAll(Arb.From(FuzzInput.Damaged(valid)), body => Decodes(body)));
     }
 
     private bool Decodes(ReadOnlyMemory<byte> body)
@@ -74,19 +59,6 @@ public sealed class DecoderPropertyTests
         && envelope.Source.Length <= WireLimits.MaxIdLength && !LogText.HasControlCharacters(envelope.Source)
         && (envelope.SessionId is null || (envelope.SessionId.Length <= WireLimits.MaxSessionIdLength && !LogText.HasControlCharacters(envelope.SessionId)))
         && (envelope.Connection is null || (envelope.Connection.Length <= WireLimits.MaxConnectionLength && !LogText.HasControlCharacters(envelope.Connection)));
-
-    // Any UTF-16 text, short or past the limits, with a bias to the characters that break things.
-    private static Gen<string> AnyText()
-    {
-        var character = Gen.Frequency(
-            (6, Gen.Choose(0x20, 0x7e)),
-            (2, Gen.Choose(0, 0x1f)),
-            (1, Gen.Elements(0x7f, 0x85, 0x2028, 0x202e, 0xd800, 0xdc00, 0xfffe)),
-            (1, Gen.Choose(0, 0xffff))).Select(c => (char)c);
-        var shortText = character.ArrayOf().Select(chars => new string(chars));
-        var longText = Gen.Choose(250, 1100).Zip(character).Select(pair => new string(pair.Item2, pair.Item1));
-        return Gen.Frequency((4, shortText), (1, longText));
-    }
 
     private static JsonObject ValidEvent(string method) => new()
     {
