@@ -52,7 +52,9 @@ public sealed class ProcessFaultTests
 
         await server.StopAsync();
         Assert.Null(server.ProcessId);
-        var whileDown = ServerAndProxyRun.CallAllAsync(client, Enumerable.Range(0, 5).Select(i => $"while down {i}"), Ct);
+        // These calls wait for a whole server process to start again (20 s and more on a loaded machine) before their
+        // own time counts, so they get a minute more than a call to a running server.
+        var whileDown = ServerAndProxyRun.CallAllAsync(client, Enumerable.Range(0, 5).Select(i => $"while down {i}"), Ct, ServerAndProxyRun.CallDeadline + TimeSpan.FromMinutes(1));
         await server.StartAsync(Ct);
 
         // The requests waited on the topic; the session came back from the actor state store, which outlived the process.

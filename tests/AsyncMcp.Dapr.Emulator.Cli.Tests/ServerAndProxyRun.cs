@@ -90,32 +90,34 @@ internal sealed class ServerAndProxyRun : IAsyncDisposable
             new McpClientOptions { ProtocolVersion = "2025-11-25" },
             cancellationToken: cancellationToken);
 
-    public static async Task<string> EchoAsync(McpClient client, string text, CancellationToken cancellationToken)
+    public static async Task<string> EchoAsync(McpClient client, string text, CancellationToken cancellationToken, TimeSpan? within = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(CallDeadline);
+        deadline.CancelAfter(within ?? CallDeadline);
         var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = text }, cancellationToken: deadline.Token);
         return string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text));
     }
 
     /// <summary>
     /// Runs the calls and sorts each outcome: answered (the echo came back), failed (an exception that is not the
-    /// deadline: a clear error), hung (the deadline passed). Lost is a call answered with the wrong text.
+    /// deadline: a clear error), hung (the deadline passed: <see cref="CallDeadline"/> unless <paramref name="within"/> says
+    /// otherwise). Lost is a call answered with the wrong text.
     /// </summary>
-    public static async Task<Outcomes> CallAllAsync(McpClient client, IEnumerable<string> texts, CancellationToken cancellationToken)
+    public static async Task<Outcomes> CallAllAsync(McpClient client, IEnumerable<string> texts, CancellationToken cancellationToken, TimeSpan? within = null)
     {
+        var deadline = within ?? CallDeadline;
         var calls = texts.Select(async text =>
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                return await EchoAsync(client, text, cancellationToken) == text ? Outcome.Answered : Outcome.Lost;
+                return await EchoAsync(client, text, cancellationToken, deadline) == text ? Outcome.Answered : Outcome.Lost;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // Only the deadline makes a hang; a call the client's transport cancels early (its session closed
                 // under it) ended with an error, which is what a dropped session should give.
-                return started.Elapsed >= CallDeadline ? Outcome.Hung : Outcome.Failed;
+                return started.Elapsed >= deadline ? Outcome.Hung : Outcome.Failed;
             }
             catch (Exception e) when (e is McpException or HttpRequestException)
             {
