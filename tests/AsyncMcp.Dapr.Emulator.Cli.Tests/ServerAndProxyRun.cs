@@ -39,7 +39,9 @@ internal sealed class ServerAndProxyRun : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="actorSessions">Sessions as actors (true) or in the server's memory.</param>
     /// <param name="drainPeriod">Every app's <c>Mcp:Shutdown:DrainPeriod</c>; the default when null.</param>
-    public static async Task<ServerAndProxyRun> StartAsync(int serverReplicas, CancellationToken cancellationToken, bool actorSessions = true, TimeSpan? drainPeriod = null)
+    /// <param name="workflowSessions">Sessions as workflow instances (when <paramref name="actorSessions"/> is false).</param>
+    public static async Task<ServerAndProxyRun> StartAsync(
+        int serverReplicas, CancellationToken cancellationToken, bool actorSessions = true, TimeSpan? drainPeriod = null, bool workflowSessions = false)
     {
         var drain = (drainPeriod ?? new AsyncMcp.Dapr.Hosting.McpShutdownOptions().DrainPeriod).ToString("c", CultureInfo.InvariantCulture);
         var folder = Directory.CreateTempSubdirectory("runfile-faults-").FullName;
@@ -61,6 +63,7 @@ internal sealed class ServerAndProxyRun : IAsyncDisposable
               command: ["dotnet", "{Repository.BuiltAssembly("AsyncMcp.Dapr.Server")}", "--urls", "http://127.0.0.1:{serverPort}"]
               env:
                 Mcp__Sessions__Actors: "{(actorSessions ? "true" : "false")}"
+                Mcp__Sessions__Workflows: "{(workflowSessions ? "true" : "false")}"
                 Mcp__Shutdown__DrainPeriod: "{drain}"
                 Mcp__Sessions__InFlightCheckInterval: "00:00:00.200"
                 Logging__LogLevel__Default: Information

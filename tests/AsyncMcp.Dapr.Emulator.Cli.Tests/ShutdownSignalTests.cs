@@ -105,6 +105,60 @@ public sealed class ShutdownSignalTests
         Assert.Equal(0, run.Server.ExitCode);
     }
 
+    [Theory]
+    [InlineData("actors")]
+    [InlineData("workflows")]
+    public async Task A_durable_session_replica_sigtermed_finishes_or_refuses_its_calls_and_another_replica_takes_the_session_over(string host)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM is a POSIX signal.");
+        var drain = TimeSpan.FromSeconds(3);
+        await using var run = await ServerAndProxyRun.StartAsync(
+            serverReplicas: 2, Ct, actorSessions: host == "actors", drainPeriod: drain, workflowSessions: host == "workflows");
+        await using var client = await run.ConnectAsync(Ct);
+
+        // The replica that runs the session's calls logs them: that is the replica the session lives on.
+        var handled = run.Output.NextLineAsync(l => l.Contains("method 'tools/call' request handler called", StringComparison.Ordinal), Ct);
+        Assert.Equal("before", await ServerAndProxyRun.EchoAsync(client, "before", Ct));
+        var handledLine = await handled.WaitAsync(ServerAndProxyRun.CallDeadline, Ct);
+        var owner = run.Run.Replicas.Single(r => handledLine.StartsWith($"== APP - {r.Name} == ", StringComparison.Ordinal));
+        var survivor = run.Run.Replicas.Single(r => r.App.AppId == "server" && r != owner);
+
+        // Two calls that finish within the drain period, two that cannot; all running when the signal comes.
+        var running = 0;
+        var shortCalls = Enumerable.Range(0, 2).Select(_ => TimedAsync(client, steps: 3, stepMilliseconds: 500, () => Interlocked.Increment(ref running))).ToList();
+        var longCalls = Enumerable.Range(0, 2).Select(_ => TimedAsync(client, steps: 30, stepMilliseconds: 1000, () => Interlocked.Increment(ref running))).ToList();
+        while (Volatile.Read(ref running) < 4)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Ct);
+        }
+
+        var rebuilt = run.Output.NextLineAsync(l => l.StartsWith($"== APP - {survivor.Name} == ", StringComparison.Ordinal) && l.Contains("rebuilt on this replica", StringComparison.Ordinal), Ct);
+        var signalled = Stopwatch.StartNew();
+        Signal(owner.ProcessId!.Value, "TERM");
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        var late = await TimedAsync(client, steps: 1, stepMilliseconds: 10);
+
+        var finished = await Task.WhenAll(shortCalls);
+        var cut = await Task.WhenAll(longCalls);
+        await owner.Exited.WaitAsync(drain + TimeSpan.FromSeconds(30), Ct);
+        var exitedAfter = signalled.Elapsed;
+        Report([.. finished, .. cut, late], exitedAfter);
+
+        Assert.All(finished, o => Assert.Equal("done", o.Result));
+        Assert.All(cut, o => Assert.Equal(-32016, o.ErrorCode));
+        Assert.All(cut, o => Assert.True(o.EndedAfterSignal(signalled) <= drain + TimeSpan.FromSeconds(2), $"a call ended {o.Ended} after it started"));
+        Assert.Equal(-32016, late.ErrorCode);
+        Assert.True(exitedAfter <= drain + TimeSpan.FromSeconds(5), $"the replica exited {exitedAfter} after SIGTERM");
+        Assert.Equal(0, owner.ExitCode);
+
+        // The session outlives the drain: the other replica takes it over, with nothing left in flight to answer again
+        // (the answered and refused requests left the session's record before the replica exited).
+        var next = run.Output.NextLineAsync(l => l.Contains("method 'tools/call' request handler called", StringComparison.Ordinal), Ct);
+        Assert.Equal("after", await ServerAndProxyRun.EchoAsync(client, "after", Ct));
+        Assert.StartsWith($"== APP - {survivor.Name} == ", await next.WaitAsync(ServerAndProxyRun.CallDeadline, Ct), StringComparison.Ordinal);
+        Assert.Contains(" 0 request(s) in flight answered with an error, 0 re-run", await rebuilt.WaitAsync(ServerAndProxyRun.CallDeadline, Ct), StringComparison.Ordinal);
+    }
+
     private static void Signal(int pid, string signal)
     {
         using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);

@@ -375,6 +375,38 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         await client.DisposeAsync();
     }
 
+    // A cancelled request gets no answer (MCP cancellation): the cancellation takes it off the actor's in-flight list, or
+    // the list would keep it for good, and a new owner would answer it with -32015 (docs/sessions.md, "Requests in flight").
+    protected async Task A_cancelled_request_leaves_the_in_flight_listAsync()
+    {
+        await StartAsync(replicas: 1);
+        await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        var sessionId = client.SessionId!;
+        var progressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Timeout);
+        var call = client.CallToolAsync("slow_job", new Dictionary<string, object?> { ["steps"] = 600, ["stepMilliseconds"] = 50 },
+            new Progress<ProgressNotificationValue>(_ => progressed.TrySetResult()), cancellationToken: cancel.Token).AsTask();
+        await progressed.Task.WaitAsync(Timeout);
+        var cancelledId = Messages(DaprMcpHarness.ServerTopic, sessionId)
+            .First(m => (string?)m["method"] == "tools/call" && (string?)m["params"]?["name"] == "slow_job")["id"]!.ToJsonString();
+        Assert.Contains(cancelledId, InFlightIds(sessionId));
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        // The cancellation went before this call; once the call's answer has left the list, so has the cancelled request.
+        Assert.Equal("after", await EchoAsync(client, "after"));
+        var afterId = RequestIdOf(sessionId, "after");
+        while (InFlightIds(sessionId).Contains(afterId))
+        {
+            await Task.Delay(50, Timeout);
+        }
+
+        Assert.DoesNotContain(cancelledId, InFlightIds(sessionId));
+    }
+
+    private List<string?> InFlightIds(string sessionId) => [.. InFlight(SessionState(sessionId)).Select(r => (string?)r!["id"])];
+
     // An ended session's workflow instance leaves the workflow store (docs/sessions.md, "Ended sessions").
     protected async Task A_closed_sessions_workflow_instance_is_purgedAsync()
     {
@@ -587,6 +619,9 @@ public sealed class ActorSessionTests : DurableSessionHostTests
 
     [Fact]
     public Task An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stops() => An_answer_with_no_message_after_it_is_saved_by_the_in_flight_check_and_the_check_then_stopsAsync();
+
+    [Fact]
+    public Task A_cancelled_request_leaves_the_in_flight_list() => A_cancelled_request_leaves_the_in_flight_listAsync();
 
     [Fact]
     public Task An_answer_saved_with_the_next_message_is_not_answered_again_when_the_owner_dies() => An_answer_saved_with_the_next_message_is_not_answered_again_when_the_owner_diesAsync();

@@ -54,6 +54,10 @@ public static class ActorSessionsMcpServerBuilderExtensions
         services.RemoveAll<IMcpSessionHost>();
         services.AddSingleton<ActorSessionHost>();
         services.AddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<ActorSessionHost>());
+
+        // The servers of the session actors active here join the app's drain on shutdown.
+        services.TryAddSingleton<ActorSessionsDrain>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDrainable, ActorSessionsDrain>(sp => sp.GetRequiredService<ActorSessionsDrain>()));
         return builder;
     }
 

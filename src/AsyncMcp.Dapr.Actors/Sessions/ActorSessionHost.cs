@@ -45,6 +45,9 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
 
     public async Task<DeliveryStatus> DispatchAsync(McpEnvelope envelope, CancellationToken cancellationToken)
     {
+        // A replica that drains still hands session messages to their actors: a session living on another replica serves
+        // them as ever, one living here refuses new requests (SessionOutcome.ShuttingDown). Sessionless requests are
+        // refused by the in-memory host.
         if (envelope.SessionId is { } sessionId)
         {
             return await CallAsync(envelope, sessionId, nameof(ISessionActor.DeliverAsync), cancellationToken);
@@ -128,6 +131,10 @@ internal sealed class ActorSessionHost : IMcpSessionHost, IAsyncDisposable
         {
             case SessionOutcome.NotFound:
                 await _refusals.NotFoundAsync(_logger, envelope, sessionId, cancellationToken);
+                break;
+            case SessionOutcome.ShuttingDown:
+                // The replica the session lives on is stopping.
+                await _refusals.ShuttingDownAsync(_logger, envelope, cancellationToken);
                 break;
             case SessionOutcome.Forbidden:
                 // The actor logged the refusal: only it knows the owner.

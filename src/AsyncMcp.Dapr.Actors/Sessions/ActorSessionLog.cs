@@ -18,6 +18,9 @@ internal static partial class ActorSessionLog
     [LoggerMessage(2104, LogLevel.Warning, "The open-session count (actor type {CounterActorType}) could not be updated.")]
     public static partial void CounterFailed(ILogger logger, Exception exception, string counterActorType);
 
+    [LoggerMessage(2106, LogLevel.Warning, "The answers given by session {SessionId} on this replica could not be saved as it stopped; the replica that takes the session over answers those requests again.")]
+    public static partial void AnswersNotSettled(ILogger logger, Exception exception, string sessionId);
+
     [LoggerMessage(2105, LogLevel.Debug, "Message {MessageId} of session {SessionId} was delivered before; it is not processed again.")]
     public static partial void DuplicateSessionEvent(ILogger logger, string messageId, string sessionId);
 }

@@ -24,8 +24,9 @@ public interface ISessionActor : IActor
     Task<SessionOutcome> CloseAsync(SessionDelivery delivery);
 
     /// <summary>
-    /// Marks requests as answered, once their responses are published. Replicas of this version take answers off the
-    /// in-flight list with the session's next save and never call it; it serves replicas of earlier versions.
+    /// Marks requests as answered, once their responses are published, and saves every answer the actor's server gave
+    /// since its last save. The drain of a replica that stops calls it with no ids; it also serves replicas of earlier
+    /// versions, which name the ids.
     /// </summary>
     /// <param name="requestIds">The JSON-RPC ids, as JSON text.</param>
     /// <returns>A task that completes when the state is saved.</returns>

@@ -35,6 +35,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private readonly ActorSessionsDrain _drain;
     // Requests answered since the record was last saved (filled from the server's sending thread). Taken off the
     // in-flight list by the next save: the next message's, the in-flight check's, or the deactivation's.
     private readonly ConcurrentQueue<string> _answered = new();
@@ -54,9 +55,11 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         TimeProvider time,
         McpDaprMetrics metrics,
         ILoggerFactory loggerFactory,
-        IServiceProvider services)
+        IServiceProvider services,
+        ActorSessionsDrain drain)
         : base(host)
     {
+        _drain = drain;
         _options = options.Value;
         _sessionOptions = sessionOptions.Value;
         _serverOptions = serverOptions.Value;
@@ -79,6 +82,12 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         {
             // Only a redelivered initialize reaches an existing session: its id is derived from the event id.
             return existing.OwnerAppId == delivery.Source ? SessionOutcome.Duplicate : SessionOutcome.Forbidden;
+        }
+
+        if (_drain.IsDraining)
+        {
+            // This replica is stopping: the session would open here and its first request be cut off.
+            return SessionOutcome.ShuttingDown;
         }
 
         var initialize = (JsonRpcRequest)SessionMessages.Read(delivery.Message!);
@@ -122,8 +131,15 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return SessionOutcome.Duplicate;
         }
 
-        var live = await EnsureLiveAsync(record, replay: true, delivery.EventId);
         var message = SessionMessages.Read(delivery.Message!);
+        if (message is JsonRpcRequest && _drain.IsDraining)
+        {
+            // This replica is stopping: a new request is refused rather than cut off later, and not recorded, so that
+            // the replica that takes the session over does not answer it again.
+            return SessionOutcome.ShuttingDown;
+        }
+
+        var live = await EnsureLiveAsync(record, replay: true, delivery.EventId);
         MessageIds.Set(message, delivery.EventId);
         SeenWindow.Add(record, delivery.EventId, _sessionOptions.DeduplicationWindow);
         record.LastActivity = _time.GetUtcNow();
@@ -131,7 +147,13 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         SessionShaping.Shape(record.Replay, message, delivery.Message!);
         // The answers given since the last save ride on this one: no write of their own.
         TakeAnswered(record);
-        if (message is JsonRpcRequest request)
+        if (SessionMessages.CancelledId(message) is { } cancelled)
+        {
+            // A cancelled request gets no answer (MCP cancellation): it leaves the list here, or it would stay there
+            // for good, keep the in-flight check running, and be answered or run again by the next owner.
+            record.InFlight.RemoveAll(r => r.Id == cancelled);
+        }
+        else if (message is JsonRpcRequest request)
         {
             _requestsSinceCheck = true;
             record.InFlight.Add(new InFlightRequest
@@ -189,7 +211,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
 
     public async Task CompleteAsync(string[] requestIds)
     {
-        // Replicas of this version take answers off the list with their next save; this serves callers that ask.
+        // Answers leave the list with the actor's next save; this saves now (the drain of a stopping replica asks so).
         foreach (var id in requestIds)
         {
             _answered.Enqueue(id);
@@ -256,6 +278,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         if (_live is { } live)
         {
             _live = null;
+            _drain.Remove(SessionId, live);
             await live.DisposeAsync();
         }
 
@@ -315,6 +338,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         // Replies take the route the opener named, to its connection.
         var live = SessionShaping.StartServer(_outboxes, SessionId, record.ReplyTo, record.Connection, Answered, _serverOptions, _loggerFactory, _services);
         _live = live;
+        _drain.Add(SessionId, live);
         if (!replay)
         {
             return live;

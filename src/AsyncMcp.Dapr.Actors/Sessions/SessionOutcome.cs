@@ -14,4 +14,7 @@ public enum SessionOutcome
 
     /// <summary>The session belongs to another app-id.</summary>
     Forbidden,
+
+    /// <summary>A new request while the replica the session lives on drains on its way down: not recorded, to be sent again.</summary>
+    ShuttingDown,
 }

@@ -55,6 +55,9 @@ public static class WorkflowSessionsMcpServerBuilderExtensions
         services.RemoveAll<IMcpSessionHost>();
         services.AddSingleton<WorkflowSessionHost>();
         services.AddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<WorkflowSessionHost>());
+
+        // The servers of the sessions whose turns run here join the app's drain on shutdown.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDrainable, WorkflowSessionsDrain>());
         return builder;
     }
 }

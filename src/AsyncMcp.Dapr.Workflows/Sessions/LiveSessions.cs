@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
 using AsyncMcp.Dapr.Wire;
@@ -21,6 +22,7 @@ internal sealed class LiveSessions(
     IOptions<McpServerOptions> serverOptions,
     IOptions<WorkflowSessionOptions> sessionOptions,
     TimeProvider time,
+    DrainState drain,
     ILoggerFactory loggerFactory,
     IServiceProvider services) : IAsyncDisposable
 {
@@ -35,6 +37,9 @@ internal sealed class LiveSessions(
 
     /// <summary>The sessions with a server on this replica now.</summary>
     public int Count => _sessions.Count;
+
+    /// <summary>The sessions with a server on this replica now, for the drain.</summary>
+    public ICollection<LiveWorkflowSession> Sessions => _sessions.Values;
 
     /// <summary>Queues work for a session's server; never blocks.</summary>
     public void Post(string instanceId, LiveWork work)
@@ -51,7 +56,7 @@ internal sealed class LiveSessions(
         }
 
         var session = _sessions.GetOrAdd(work.SessionId, id => new LiveWorkflowSession(
-            id, instanceId, outboxes, workflows, serverOptions.Value, sessionOptions.Value, time, loggerFactory, services, _logger));
+            id, instanceId, outboxes, workflows, serverOptions.Value, sessionOptions.Value, time, drain, loggerFactory, services, _logger));
         session.Post(work);
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Server.Replies;
 using AsyncMcp.Dapr.Server.Sessions;
 using Dapr.Workflow;
@@ -24,11 +25,15 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
     private readonly McpServerOptions _serverOptions;
     private readonly WorkflowSessionOptions _options;
     private readonly TimeProvider _time;
+    private readonly DrainState _drain;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly Channel<LiveWork> _work = Channel.CreateUnbounded<LiveWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pump;
+
+    // The "answered" events on their way to the workflow: the drain waits for them before the replica exits.
+    private readonly List<Task> _completions = [];
     private LiveSession? _live;
     private long _lastWork;
 
@@ -40,10 +45,12 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         McpServerOptions serverOptions,
         WorkflowSessionOptions options,
         TimeProvider time,
+        DrainState drain,
         ILoggerFactory loggerFactory,
         IServiceProvider services,
         ILogger logger)
     {
+        _drain = drain;
         _sessionId = sessionId;
         _instanceId = instanceId;
         _outboxes = outboxes;
@@ -66,6 +73,24 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
 
     public bool IsIdle(DateTimeOffset now, TimeSpan idleFor) =>
         now.UtcTicks - Interlocked.Read(ref _lastWork) > idleFor.Ticks;
+
+    /// <summary>Requests handed to the server here and not answered yet.</summary>
+    public int PendingRequests => _live?.Transport.PendingRequests ?? 0;
+
+    /// <summary>Answers the requests still unanswered with -32016 (the drain ran out); each answer is reported to the workflow.</summary>
+    public Task AbandonAsync(string reason) => _live is { } live ? live.Transport.AbandonPendingAsync(reason) : Task.CompletedTask;
+
+    /// <summary>Waits until the workflow has stored every answer reported so far.</summary>
+    public Task SettleAsync(CancellationToken cancellationToken)
+    {
+        Task[] pending;
+        lock (_completions)
+        {
+            pending = [.. _completions];
+        }
+
+        return Task.WhenAll(pending).WaitAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -95,6 +120,19 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
                         // As the other hosts do: work outliving the request (a task) reaches the client from any replica.
                         MessageIds.SetDelivered(message, eventId, snapshot.OwnerAppId);
                         MessageIds.SetReplyPath(message, new DeliveredReplyPath(snapshot.ReplyTo, _sessionId, snapshot.Connection));
+                    }
+
+                    if (message is JsonRpcRequest request && _drain.IsDraining)
+                    {
+                        // This replica is stopping: a new request is refused rather than cut off later. The answer is
+                        // reported as any other, so that the workflow takes it off its record of requests in flight.
+                        WorkflowSessionLog.RefusedWhileStopping(_logger, eventId, _sessionId);
+                        await live.Transport.SendMessageAsync(new JsonRpcError
+                        {
+                            Id = request.Id,
+                            Error = new JsonRpcErrorDetail { Code = Wire.McpWireErrorCodes.ShuttingDown, Message = SessionRefusals.ShuttingDownText },
+                        }).ConfigureAwait(false);
+                        continue;
                     }
 
                     await live.Transport.DeliverAsync(message, CancellationToken.None).ConfigureAwait(false);
@@ -143,10 +181,11 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
         WorkflowSessionLog.SessionRebuilt(_logger, _sessionId, work.EventId, rebuilt.Replayed, rebuilt.Failed.Count, rebuilt.Rerun.Count);
         return live;
     }
+
     private void Answered(RequestId id, string? answerId)
     {
         var requestId = SessionMessages.Id(id);
-        _ = Task.Run(async () =>
+        var raised = Task.Run(async () =>
         {
             try
             {
@@ -159,5 +198,10 @@ internal sealed class LiveWorkflowSession : IAsyncDisposable
                 WorkflowSessionLog.CompletionFailed(_logger, ex, requestId, _sessionId, answerId);
             }
         });
+        lock (_completions)
+        {
+            _completions.RemoveAll(t => t.IsCompleted);
+            _completions.Add(raised);
+        }
     }
 }

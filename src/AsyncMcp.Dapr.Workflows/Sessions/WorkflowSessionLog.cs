@@ -31,4 +31,7 @@ internal static partial class WorkflowSessionLog
 
     [LoggerMessage(2209, LogLevel.Warning, "The workflow instance {InstanceId} of ended session {SessionId} could not be purged; it is purged when a message names it again, or by `dapr workflow purge`.")]
     public static partial void PurgeFailed(ILogger logger, Exception exception, string sessionId, string instanceId);
+
+    [LoggerMessage(2210, LogLevel.Warning, "Refused request message {MessageId} of session {SessionId}: this replica is shutting down.")]
+    public static partial void RefusedWhileStopping(ILogger logger, string messageId, string sessionId);
 }

@@ -8,4 +8,11 @@ internal interface IDrainable
 
     /// <summary>Answers every request still in flight with <see cref="Wire.McpWireErrorCodes.ShuttingDown"/>.</summary>
     Task AbandonAsync(string reason);
+
+    /// <summary>
+    /// Called once at the end of the drain, after any <see cref="AbandonAsync"/>: a part whose sessions outlive this
+    /// process records there what they answered, so that the replica that takes a session over does not answer it again.
+    /// </summary>
+    /// <param name="cancellationToken">The host's shutdown timeout.</param>
+    Task SettleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -51,6 +51,18 @@ internal sealed class McpDrain(DrainState state, IEnumerable<IDrainable> parts, 
         {
             Log.Drained(logger, Stopwatch.GetElapsedTime(started));
         }
+
+        foreach (var part in parts)
+        {
+            try
+            {
+                await part.SettleAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's shutdown timeout came first.
+            }
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -8,13 +8,15 @@ namespace AsyncMcp.Dapr.Server.Sessions;
 /// <summary>
 /// The transport of a session served by its actor: incoming messages come from the actor; what the server sends goes
 /// out through the pub/sub session transport, except the answers to replayed requests, which only the rebuild awaits.
-/// Each published response is reported, so that the actor can take the request off its in-flight list.
+/// Each published response is reported, so that the actor can take the request off its in-flight list. The requests
+/// delivered and not answered yet are counted here, for the app's drain on shutdown.
 /// </summary>
 internal sealed class DurableSessionTransport : TransportBase
 {
     private readonly SessionOutbox _outbound;
     private readonly Action<RequestId, string?> _answered;
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource> _replays = new();
+    private readonly ConcurrentDictionary<RequestId, byte> _pending = new();
 
     /// <param name="sessionId">The session id.</param>
     /// <param name="outbound">Where the server's messages go; owned (disposed) by this transport.</param>
@@ -32,8 +34,50 @@ internal sealed class DurableSessionTransport : TransportBase
     /// <summary>Sends to the client without reporting answers (for errors the actor itself sends).</summary>
     public SessionOutbox Outbox => _outbound;
 
+    /// <summary>Requests handed to the server (not replayed) and not answered yet.</summary>
+    public int PendingRequests => _pending.Count;
+
     /// <summary>Hands a message to the server.</summary>
-    public Task DeliverAsync(JsonRpcMessage message, CancellationToken cancellationToken) => WriteMessageAsync(message, cancellationToken);
+    public Task DeliverAsync(JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        if (message is JsonRpcRequest request)
+        {
+            _pending.TryAdd(request.Id, 0);
+        }
+        else if (SessionMessages.CancelledId(message) is { } cancelled)
+        {
+            // A cancelled request gets no answer (MCP cancellation): nothing is left to wait for.
+            _pending.TryRemove(SessionMessages.ParseId(cancelled), out _);
+        }
+
+        return WriteMessageAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers every request still unanswered with <see cref="Wire.McpWireErrorCodes.ShuttingDown"/>; each answer is
+    /// reported as any other, so that the host takes it off its record of requests in flight.
+    /// </summary>
+    /// <returns>The ids (as JSON text) of the requests answered.</returns>
+    public async Task<IReadOnlyList<string>> AbandonPendingAsync(string reason)
+    {
+        var answered = new List<string>();
+        foreach (var id in _pending.Keys)
+        {
+            try
+            {
+                await SendMessageAsync(new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = Wire.McpWireErrorCodes.ShuttingDown, Message = reason } })
+                    .ConfigureAwait(false);
+                answered.Add(SessionMessages.Id(id));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The reply route failed for good: the replica that takes the session over answers it.
+                _pending.TryRemove(id, out _);
+            }
+        }
+
+        return answered;
+    }
 
     /// <summary>Replays a request; its answer is swallowed, and the returned task completes when it arrives.</summary>
     public async Task ReplayAsync(JsonRpcMessage message, CancellationToken cancellationToken)
@@ -62,6 +106,7 @@ internal sealed class DurableSessionTransport : TransportBase
         await _outbound.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (message is JsonRpcMessageWithId { Id: var answeredId } && message is JsonRpcResponse or JsonRpcError)
         {
+            _pending.TryRemove(answeredId, out _);
             _answered(answeredId, Diagnostics.MessageIds.Get(message));
         }
     }

@@ -24,6 +24,11 @@ internal static class SessionMessages
     public static string? ToolName(JsonRpcRequest request) =>
         request.Params is JsonObject parameters && parameters["name"] is JsonValue name && name.TryGetValue<string>(out var text) ? text : null;
 
+    /// <summary>The id (as JSON text) of the request a <c>notifications/cancelled</c> cancels; null for any other message.</summary>
+    public static string? CancelledId(JsonRpcMessage message) =>
+        message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification, Params: JsonObject cancelled } &&
+        cancelled["requestId"] is { } id ? id.ToJsonString() : null;
+
     /// <summary>A string parameter of a request.</summary>
     public static string? Parameter(JsonRpcRequest request, string name) =>
         request.Params is JsonObject parameters && parameters[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -58,9 +58,12 @@ internal sealed class SessionRefusals(ErrorReplies errors, IOptions<DaprPubSubSe
     {
         SessionLog.RefusedWhileStopping(logger, envelope.Id, envelope.Source);
         metrics.Dropped(DropReasons.ShuttingDown, envelope.Topic);
-        return errors.SendAsync(logger, envelope, McpWireErrorCodes.ShuttingDown,
-            "The server is shutting down and takes no new requests. Send the request again: another replica, or this one once restarted, will take it.", cancellationToken);
+        return errors.SendAsync(logger, envelope, McpWireErrorCodes.ShuttingDown, ShuttingDownText, cancellationToken);
     }
+
+    /// <summary>The text of the -32016 error that refuses a new request, for hosts that answer it on their own path.</summary>
+    public const string ShuttingDownText =
+        "The server is shutting down and takes no new requests. Send the request again: another replica, or this one once restarted, will take it.";
 
     /// <summary>An <c>initialize</c> beyond the cap on open sessions (-32012).</summary>
     public Task CapReachedAsync(ILogger logger, McpEnvelope envelope, CancellationToken cancellationToken)
