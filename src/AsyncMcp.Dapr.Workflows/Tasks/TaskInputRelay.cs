@@ -83,7 +83,7 @@ internal sealed class TaskInputRelay(
             catch (Exception ex)
             {
                 // The record goes when the task is purged.
-                TaskInputLog.CleanupFailed(logger, input.TaskId, id, ex.Message);
+                Log.CleanupFailed(logger, input.TaskId, id, ex.Message);
             }
         }
     }
@@ -103,7 +103,7 @@ internal sealed class TaskInputRelay(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The state store or the workflow engine could not be reached: the sidecar delivers the answer again.
-            TaskInputLog.HandOverFailed(logger, taskId, id, ex.Message);
+            Log.HandOverFailed(logger, taskId, id, ex.Message);
             return DeliveryStatus.Retry;
         }
     }
@@ -140,7 +140,7 @@ internal sealed class TaskInputRelay(
             if (record.Owner != TaskOwner.OfApp(envelope.Source))
             {
                 // The same refusal as a session or a task used from another app.
-                TaskInputLog.ForeignAnswer(logger, taskId, id, envelope.Source, record.Owner);
+                Log.ForeignAnswer(logger, taskId, id, envelope.Source, record.Owner);
                 _metrics?.Dropped(DropReasons.SessionForbidden, envelope.Topic);
                 return DeliveryStatus.Success;
             }
@@ -153,7 +153,7 @@ internal sealed class TaskInputRelay(
             if (_waiting.TryGetValue(id, out var answered))
             {
                 answered.TrySetResult(WithoutContext(message));
-                TaskInputLog.HandedOver(logger, taskId, id, "in this process");
+                Log.HandedOver(logger, taskId, id, "in this process");
                 return DeliveryStatus.Success;
             }
 
@@ -168,14 +168,14 @@ internal sealed class TaskInputRelay(
             record.Pending[id] = JsonSerializer.SerializeToElement(WithoutContext(message), McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage)));
             if (await dapr.TrySaveStateAsync(store, KeyPrefix + taskId, record, etag, cancellationToken: cancellationToken))
             {
-                TaskInputLog.HandedOver(logger, taskId, id, "through the state store");
+                Log.HandedOver(logger, taskId, id, "through the state store");
                 return DeliveryStatus.Success;
             }
 
             if (attempt >= SaveAttempts)
             {
                 // Others keep writing the record (many requests of one task at once): try again with the redelivery.
-                TaskInputLog.HandOverFailed(logger, taskId, id, "the task's record kept changing");
+                Log.HandOverFailed(logger, taskId, id, "the task's record kept changing");
                 return DeliveryStatus.Retry;
             }
         }
@@ -257,7 +257,7 @@ internal sealed class TaskInputRelay(
 
     private DeliveryStatus Dropped(McpEnvelope envelope, string taskId, string id, string reason)
     {
-        TaskInputLog.AnswerDropped(logger, taskId, id, envelope.Source, reason);
+        Log.AnswerDropped(logger, taskId, id, envelope.Source, reason);
         _metrics?.Dropped(DropReasons.TaskEnded, envelope.Topic);
         return DeliveryStatus.Success;
     }
