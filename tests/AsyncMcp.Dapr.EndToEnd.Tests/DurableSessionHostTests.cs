@@ -307,7 +307,7 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         await StartAsync(replicas: 1, Settings(inFlightCheck: "00:01:00"));
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         Assert.Equal("warm", await EchoAsync(client, "warm"));
-        var before = SessionState(client.SessionId!);
+        var before = await SettledStateAsync(client.SessionId!);
 
         for (var i = 0; i < 10; i++)
         {
@@ -327,7 +327,7 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         await StartAsync(replicas: 1, Settings(inFlightCheck: "00:00:01"));
         await using var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
         Assert.Equal("warm", await EchoAsync(client, "warm"));
-        var before = SessionState(client.SessionId!);
+        var before = await SettledStateAsync(client.SessionId!);
 
         // Four loops on one session, so that every check finds requests since the one before; three checks or more pass.
         var requests = 0;
@@ -544,6 +544,14 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
     }
 
     private static JsonArray InFlight(StateItemView state) => state.Value["inFlight"]!.AsArray();
+
+    // The record once notifications/initialized has been saved: the client sends it before its first request, but
+    // pub/sub may deliver it after that request's answer, and its save would land in the middle of a count of writes.
+    private async Task<StateItemView> SettledStateAsync(string sessionId)
+    {
+        await Wait.UntilAsync(() => SessionState(sessionId).Value["replay"]!.AsArray().Count >= 2, "notifications/initialized in the session's record");
+        return SessionState(sessionId);
+    }
 
     private bool InFlightReminderRegistered(string sessionId) =>
         _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!.Get("actors||McpSession") is { } reminders &&
