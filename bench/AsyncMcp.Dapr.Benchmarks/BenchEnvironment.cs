@@ -1,3 +1,4 @@
+using System.Buffers;
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Proxy;
@@ -17,6 +18,14 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     private readonly DaprEmulator _emulator;
 
     private BenchEnvironment(DaprEmulator emulator) => _emulator = emulator;
+
+    private WebApplication? _loopback;
+
+    /// <summary>A bare HTTP endpoint that sends the request's body back: one loopback exchange and nothing else.</summary>
+    public Uri LoopbackEndpoint { get; private set; } = null!;
+
+    /// <summary>The client of <see cref="LoopbackEndpoint"/>, pooling its connections as the MCP clients do.</summary>
+    public HttpClient LoopbackClient { get; } = new();
 
     public Uri DirectEndpoint { get; private set; } = null!;
 
@@ -76,6 +85,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         // that talks to it.
         environment.ActorSessionsTransport = await environment.StartDurableHostAsync("actors", "Mcp:Sessions:Actors", ActorSessionsTopic);
         environment.WorkflowSessionsTransport = await environment.StartDurableHostAsync("workflows", "Mcp:Sessions:Workflows", WorkflowSessionsTopic);
+        await environment.StartLoopbackAsync();
         return environment;
     }
 
@@ -132,12 +142,40 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        LoopbackClient.Dispose();
+        if (_loopback is not null)
+        {
+            await _loopback.DisposeAsync();
+        }
+
         foreach (var app in Enumerable.Reverse(_apps))
         {
             await app.DisposeAsync();
         }
 
         await _emulator.DisposeAsync();
+    }
+
+    // The unit every path is made of: Kestrel and HttpClient on loopback, with a body the size of a tools/call.
+    private async Task StartLoopbackAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var port = FreePort();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapPost("/echo", static async context =>
+        {
+            var body = await context.Request.BodyReader.ReadAtLeastAsync(int.MaxValue, context.RequestAborted);
+            var bytes = body.Buffer.ToArray();
+            context.Request.BodyReader.AdvanceTo(body.Buffer.End);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = bytes.Length;
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        });
+        await app.StartAsync();
+        _loopback = app;
+        LoopbackEndpoint = new Uri($"http://127.0.0.1:{port}/echo");
     }
 
     // A server app whose sessions live in the host the switch turns on, and a client app that publishes to its topic.

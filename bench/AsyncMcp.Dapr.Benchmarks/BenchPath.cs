@@ -16,19 +16,43 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
 
     private static readonly Dictionary<string, object?> NoOpArguments = new() { ["text"] = "x" };
 
+    private static readonly byte[] LoopbackBody = System.Text.Encoding.UTF8.GetBytes(
+        """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""");
+
+    /// <summary>
+    /// The HTTP or gRPC exchanges one call makes at the least (request and answer each one way): 1 for a direct path,
+    /// each hop through a sidecar one more; <see langword="null"/> where it varies (workflows, tasks).
+    /// </summary>
+    public int? Exchanges { get; init; }
+
     /// <summary>One call of the closed loop: the no-op tool <c>echo</c>, unless the path says otherwise.</summary>
     public Func<McpClient, Task> Call { get; init; } = client => client.CallToolAsync("echo", NoOpArguments).AsTask();
 
     /// <summary>Every path, in the order a round runs them.</summary>
     public static IReadOnlyList<BenchPath> All(BenchEnvironment environment) =>
     [
-        new("direct", BenchmarkReport.DirectPath, null, token => environment.ConnectDirectAsync(null, token)),
-        new("proxy", "async: proxy → pub/sub → server", "direct", token => environment.ConnectProxyAsync(null, token)),
-        new("pubsub", "async: Dapr pub/sub", "direct", token => environment.ConnectPubSubAsync(null, token)),
-        new("webhook", "async: pub/sub + webhook replies", "direct", token => environment.ConnectWebhookAsync(null, token)),
-        new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)),
-        new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)),
-        new("actors", "async: pub/sub, actor sessions (2025-11-25)", "sessions", token => environment.ConnectActorSessionsAsync(SessionProtocol, token)),
+        new("direct", BenchmarkReport.DirectPath, null, token => environment.ConnectDirectAsync(null, token)) { Exchanges = 1 },
+        // client → proxy, proxy → sidecar (publish), sidecar → server, server → sidecar (publish), sidecar → proxy.
+        new("proxy", "async: proxy → pub/sub → server", "direct", token => environment.ConnectProxyAsync(null, token)) { Exchanges = 5 },
+        new("pubsub", "async: Dapr pub/sub", "direct", token => environment.ConnectPubSubAsync(null, token)) { Exchanges = 4 },
+        // The answer: server → sidecar (binding), sidecar → client's webhook.
+        new("webhook", "async: pub/sub + webhook replies", "direct", token => environment.ConnectWebhookAsync(null, token)) { Exchanges = 4 },
+        // Not an MCP path: one HTTP exchange on loopback with a tools/call-sized body and no MCP work, the unit each hop
+        // of the other paths costs at least (the client it opens is not used).
+        new("loopback", BenchmarkReport.LoopbackPath, null, token => environment.ConnectDirectAsync(null, token))
+        {
+            Call = async _ =>
+            {
+                using var content = new ByteArrayContent(LoopbackBody);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                using var response = await environment.LoopbackClient.PostAsync(environment.LoopbackEndpoint, content);
+                await response.Content.ReadAsByteArrayAsync();
+            },
+        },
+        new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)) { Exchanges = 1 },
+        new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)) { Exchanges = 4 },
+        // Beyond pub/sub: the actor call (server → sidecar → server) and the record's save (server → sidecar).
+        new("actors", "async: pub/sub, actor sessions (2025-11-25)", "sessions", token => environment.ConnectActorSessionsAsync(SessionProtocol, token)) { Exchanges = 7 },
         new("workflows", "async: pub/sub, workflow sessions (2025-11-25)", "sessions", token => environment.ConnectWorkflowSessionsAsync(SessionProtocol, token)),
         // The same no-op tool as an MCP task: created durably (a workflow instance), run in an activity, its result
         // fetched with tasks/result, which the server holds until the task has ended.

@@ -39,23 +39,28 @@ internal static class BenchmarkReport
 
         text.AppendLine().AppendLine("### Async path against direct Streamable HTTP (ratios, same run)").AppendLine();
         text.AppendLine("Each ratio is taken against the direct path of the same protocol generation, measured in the same round; with several");
-        text.AppendLine("rounds, the median and, in brackets, the lowest and highest round.").AppendLine();
-        text.AppendLine("| path | against | sessions | p50 async/direct | throughput async/direct |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: |");
+        text.AppendLine("rounds, the median and, in brackets, the lowest and highest round. The ceiling is what the path's exchanges allow:");
+        text.AppendLine("a path with k exchanges per call does at least the direct call's work plus k - 1 loopback exchanges, each costing");
+        text.AppendLine("at least the CPU of the bare one measured in the same round (`one loopback HTTP exchange`), so its CPU per call is");
+        text.AppendLine("at least direct + (k - 1) × loopback; where the process is CPU-bound (8 and 64 sessions), throughput over direct");
+        text.AppendLine("cannot pass direct ÷ that, and p50 over direct cannot fall below its inverse.").AppendLine();
+        text.AppendLine("| path | against | sessions | exchanges | p50 async/direct | throughput async/direct | ceiling of throughput ratio |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var group in paths.Where(run => run.Baseline is not null).GroupBy(run => (run.Path, run.Sessions)))
         {
             // Ratios need the direct path measured in the same round (--paths may leave it out).
             var ratios = group
                 .Select(run => (Run: run, Direct: paths.FirstOrDefault(d => d.Path == run.Baseline && d.Sessions == run.Sessions && d.Round == run.Round)))
                 .Where(pair => pair.Direct is not null)
-                .Select(pair => (P50: pair.Run.P50Ms / pair.Direct!.P50Ms, Throughput: pair.Run.CallsPerSecond / pair.Direct.CallsPerSecond))
+                .Select(pair => (P50: pair.Run.P50Ms / pair.Direct!.P50Ms, Throughput: pair.Run.CallsPerSecond / pair.Direct.CallsPerSecond, Ceiling: Ceiling(pair.Run, pair.Direct, paths)))
                 .ToList();
             if (ratios.Count == 0)
             {
                 continue;
             }
 
-            text.AppendLine(Invariant, $"| {group.Key.Path} | {group.First().Baseline} | {group.Key.Sessions} | {Spread(ratios.Select(r => r.P50))} | {Spread(ratios.Select(r => r.Throughput))} |");
+            var ceilings = ratios.Where(r => r.Ceiling is not null).Select(r => r.Ceiling!.Value).ToList();
+            text.AppendLine(Invariant, $"| {group.Key.Path} | {group.First().Baseline} | {group.Key.Sessions} | {group.First().Exchanges?.ToString(Invariant) ?? "varies"} | {Spread(ratios.Select(r => r.P50))} | {Spread(ratios.Select(r => r.Throughput))} | {(ceilings.Count > 0 ? Spread(ceilings) : "n/a")} |");
         }
 
         text.AppendLine().AppendLine("### Hot path: CloudEvent + JSON-RPC codec").AppendLine();
@@ -100,6 +105,22 @@ internal static class BenchmarkReport
     }
 
     public const string DirectPath = "direct Streamable HTTP";
+
+    /// <summary>The label of the bare loopback exchange (<see cref="BenchPath"/> key <c>loopback</c>).</summary>
+    public const string LoopbackPath = "one loopback HTTP exchange (no MCP)";
+
+    // direct CPU ÷ (direct CPU + the extra exchanges × the bare exchange's CPU), all from the same round and session count.
+    private static double? Ceiling(LatencyStats run, LatencyStats direct, IReadOnlyList<LatencyStats> paths)
+    {
+        var loopback = paths.FirstOrDefault(l => l.Path == LoopbackPath && l.Sessions == run.Sessions && l.Round == run.Round);
+        if (loopback is null || run.Exchanges is not { } exchanges || direct.Exchanges is not { } directExchanges)
+        {
+            return null;
+        }
+
+        var floor = direct.CpuMicrosecondsPerCall + (exchanges - directExchanges) * loopback.CpuMicrosecondsPerCall;
+        return direct.CpuMicrosecondsPerCall / floor;
+    }
 
     public const string DirectSessionPath = "direct Streamable HTTP, 2025-11-25 session";
 

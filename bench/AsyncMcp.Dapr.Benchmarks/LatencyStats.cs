@@ -10,6 +10,9 @@ internal sealed record LatencyStats(
     /// <summary>The label of the direct path this path's ratios are taken against, or null.</summary>
     public string? Baseline { get; init; }
 
+    /// <summary>The path's exchanges per call at the least (<see cref="BenchPath.Exchanges"/>).</summary>
+    public int? Exchanges { get; init; }
+
     /// <summary>State operations (sets and deletes) the state store applied, per call.</summary>
     public double StateWritesPerCall { get; init; }
 

@@ -9,10 +9,11 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
 //        [--paths direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get] [--codec 200000 | none]
-//        [--memory 1000,10000 | none] [--hosts in-memory,actors,workflows] [--task-burst 1000 | none] [--out docs]
+//        [--memory 1000,10000 | none] [--hosts in-memory,actors,workflows] [--task-burst 1000 | none] [--jit-warmup 3 | none]
+//        [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var pathNames = Option("--paths", "direct,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get").Split(',');
+var pathNames = Option("--paths", "direct,loopback,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get").Split(',');
 // Rounds alternate every path at one session count, so that a change in the machine's load hits both sides of a ratio.
 var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
@@ -30,6 +31,10 @@ if (memoryHosts.FirstOrDefault(host => !SessionMemoryBenchmark.Hosts.ContainsKey
 var output = Path.Combine(RepositoryRoot(), Option("--out", "docs"));
 var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds));
+// Every path runs this long once, unmeasured, before the first round: the JIT's tiering (with dynamic PGO) has then
+// compiled the hot code as a server that has run for a while has it, on both sides of every ratio.
+var jitWarmupOption = Option("--jit-warmup", "3");
+var jitWarmup = jitWarmupOption is "none" ? TimeSpan.Zero : TimeSpan.FromSeconds(double.Parse(jitWarmupOption, CultureInfo.InvariantCulture));
 var command = "dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- " + string.Join(' ', args);
 
 // --codec none leaves the codec micro-benchmark out, e.g. when profiling the paths.
@@ -48,6 +53,15 @@ await using (var environment = await BenchEnvironment.StartAsync())
 {
     var all = BenchPath.All(environment);
     var paths = all.Where(p => pathNames.Contains(p.Key)).ToList();
+    if (jitWarmup > TimeSpan.Zero)
+    {
+        foreach (var path in paths)
+        {
+            Console.WriteLine($"{path.Label}: JIT warm-up, {jitWarmup.TotalSeconds:F0} s unmeasured ...");
+            await PathBenchmark.RunAsync(path, environment.Work, sessionCounts.Max(), TimeSpan.Zero, jitWarmup);
+        }
+    }
+
     foreach (var sessions in sessionCounts)
     {
         for (var round = 1; round <= rounds; round++)
@@ -59,6 +73,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
                 {
                     Round = round,
                     Baseline = all.FirstOrDefault(p => p.Key == path.Baseline)?.Label,
+                    Exchanges = path.Exchanges,
                 };
                 runs.Add(run);
                 Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace AsyncMcp.Dapr.Emulator.Diagnostics;
@@ -23,6 +24,9 @@ internal static class TraceContext
     public static string? TraceIdOf(string? traceparent) =>
         TryParse(traceparent, out var traceId, out _) ? traceId : null;
 
+    private static readonly SearchValues<char> Hex = SearchValues.Create("0123456789abcdefABCDEF");
+
+    // version-traceid-spanid-flags[-...]: two, 32, 16 and two hex digits, neither id all zeros.
     private static bool TryParse(string? value, out string traceId, out string flags)
     {
         traceId = flags = string.Empty;
@@ -31,17 +35,25 @@ internal static class TraceContext
             return false;
         }
 
-        var parts = value.Trim().Split('-');
-        if (parts.Length < 4 || parts[0].Length != 2 || parts[1].Length != 32 || parts[2].Length != 16 || parts[3].Length != 2
-            || !IsHex(parts[1]) || !IsHex(parts[2]) || !IsHex(parts[3]) || parts[1].All(c => c == '0') || parts[2].All(c => c == '0'))
+        Span<Range> parts = stackalloc Range[5];
+        var text = value.AsSpan().Trim();
+        var count = text.Split(parts, '-');
+        if (count < 4)
         {
             return false;
         }
 
-        traceId = parts[1].ToLowerInvariant();
-        flags = parts[3].ToLowerInvariant();
+        ReadOnlySpan<char> version = text[parts[0]], trace = text[parts[1]], span = text[parts[2]], flagText = text[parts[3]];
+        if (version.Length != 2 || trace.Length != 32 || span.Length != 16 || flagText.Length != 2
+            || !IsHex(trace) || !IsHex(span) || !IsHex(flagText) || !trace.ContainsAnyExcept('0') || !span.ContainsAnyExcept('0'))
+        {
+            return false;
+        }
+
+        traceId = trace.ToString().ToLowerInvariant();
+        flags = flagText.ToString().ToLowerInvariant();
         return true;
     }
 
-    private static bool IsHex(string s) => s.All(Uri.IsHexDigit);
+    private static bool IsHex(ReadOnlySpan<char> s) => !s.ContainsAnyExcept(Hex);
 }

@@ -203,16 +203,4 @@ internal static class CloudEventBuilder
         metadata.TryGetValue("ttlInSeconds", out var ttl) && long.TryParse(ttl, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
             ? now.UtcDateTime.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : null;
-
-    /// <summary>Whether a delivered CloudEvent has expired (components-contrib pubsub/envelope.go HasExpired).</summary>
-    public static bool HasExpired(JsonObject cloudEvent, DateTimeOffset now)
-    {
-        if (cloudEvent[CloudEventFields.Expiration] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expiration))
-        {
-            return expiration < now;
-        }
-
-        return false;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using AsyncMcp.Dapr.Emulator.Diagnostics;
 
@@ -131,44 +130,31 @@ internal sealed class ConsumerGroup
             // A delivery handed over just as the sidecar stopped goes straight back to the queue.
             sidecar.StoppingToken.ThrowIfCancellationRequested();
             var body = message.Body;
-            JsonObject? cloudEvent;
             switch (RawPayload.IsRequested(member.Subscription.Metadata))
             {
                 case null:
                     Fail(member, delivery, null, "error deserializing pubsub metadata");
                     return;
                 case true:
-                    cloudEvent = RawPayload.Wrap(message, Topic, PubSubName);
-                    body = JsonSerializer.SerializeToUtf8Bytes(cloudEvent);
-                    break;
-                default:
-                    try
-                    {
-                        cloudEvent = JsonNode.Parse(message.Body.Span) as JsonObject;
-                    }
-                    catch (JsonException)
-                    {
-                        cloudEvent = null;
-                    }
-
+                    body = JsonSerializer.SerializeToUtf8Bytes(RawPayload.Wrap(message, Topic, PubSubName));
                     break;
             }
 
-            if (cloudEvent is null)
+            if (!CloudEventHead.TryRead(body.Span, out var head))
             {
                 Fail(member, delivery, null, "error deserializing cloud event");
                 return;
             }
 
-            eventId = StringOf(cloudEvent, CloudEventFields.Id);
-            if (CloudEventBuilder.HasExpired(cloudEvent, _context.Time.GetUtcNow()))
+            eventId = head.Id;
+            if (head.HasExpired(_context.Time.GetUtcNow()))
             {
                 Drop(member, delivery, eventId, "expired");
                 return;
             }
 
-            var traceParent = StringOf(cloudEvent, CloudEventFields.TraceParent) ?? StringOf(cloudEvent, CloudEventFields.TraceId);
-            var traceState = StringOf(cloudEvent, CloudEventFields.TraceState);
+            var traceParent = head.TraceParent ?? head.TraceId;
+            var traceState = head.TraceState;
             var backoff = _context.Options.RetryBackoff;
             while (true)
             {
@@ -247,7 +233,4 @@ internal sealed class ConsumerGroup
 
     private void Settle(Delivery delivery, string? eventId, DeliveryStatus status, string? deadLetterTopic) =>
         _context.Settled(new DeliveryOutcome(PubSubName, Topic, AppId, eventId, delivery.Attempts, status, deadLetterTopic));
-
-    private static string? StringOf(JsonObject cloudEvent, string name) =>
-        cloudEvent[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

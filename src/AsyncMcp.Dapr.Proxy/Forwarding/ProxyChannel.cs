@@ -97,14 +97,16 @@ internal sealed class ProxyChannel : IAsyncDisposable
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var backendId = $"proxy-{sequence}";
-        var parameters = request.Params?.DeepClone();
+        // The front's params go on as they came, unless their progress token is rewritten: then on a copy.
+        var parameters = request.Params;
         JsonNode? frontToken = null;
         string? backendToken = null;
-        if (parameters is JsonObject { } paramsObject && paramsObject["_meta"] is JsonObject meta && meta[ProgressTokenKey] is { } token)
+        if (parameters is JsonObject { } paramsObject && paramsObject["_meta"] is JsonObject { } frontMeta && frontMeta[ProgressTokenKey] is { } token)
         {
             frontToken = token.DeepClone();
             backendToken = $"proxy-progress-{sequence}";
-            meta[ProgressTokenKey] = backendToken;
+            parameters = paramsObject.DeepClone();
+            parameters["_meta"]![ProgressTokenKey] = backendToken;
         }
 
         var pending = new PendingRequest(sequence, backendId, request.Id, request.Method, stream, frontToken, backendToken);
