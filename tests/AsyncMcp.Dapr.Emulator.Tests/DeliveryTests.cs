@@ -175,6 +175,32 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal("{broken", Encoding.UTF8.GetString(Assert.Single(_emulator.Published("pubsub", "poison")).Body.Span));
     }
 
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"text\"")]
+    [InlineData("{\"id\":\"a\"} {}")]
+    [InlineData("{\"id\":\"a\",\"data\":{\"x\":[1,}}")]
+    public async Task A_body_that_is_not_exactly_one_JSON_object_is_not_delivered(string body)
+    {
+        // subscription.go unmarshals the event into a map (encoding/json): an array, a string, a second value after the
+        // object or a broken value inside it fails as "error deserializing cloud event", before anything is delivered.
+        await _emulator.InjectAsync("pubsub", "nodlq", Encoding.UTF8.GetBytes(body), ct: TestContext.Current.CancellationToken);
+        var outcome = Assert.Single(await _settled.WaitForAsync(1));
+        Assert.Equal(DeliveryStatus.Discarded, outcome.Status);
+        Assert.Empty(_app.Received);
+    }
+
+    [Fact]
+    public async Task An_id_that_is_not_a_string_counts_as_no_id_and_the_event_is_still_delivered()
+    {
+        // subscription.go reads the id with a string type assertion: a number is no id; the event is delivered as it came.
+        await _emulator.InjectAsync("pubsub", "orders", "{\"id\":7,\"source\":\"elsewhere\",\"data\":{\"n\":[1,2,{\"deep\":true}]}}"u8.ToArray(), ct: TestContext.Current.CancellationToken);
+        var outcome = Assert.Single(await _settled.WaitForAsync(1));
+        Assert.Equal(DeliveryStatus.Success, outcome.Status);
+        Assert.Null(outcome.CloudEventId);
+        Assert.Equal(7, JsonDocument.Parse(Assert.Single(_app.Received).Body).RootElement.GetProperty("id").GetInt32());
+    }
+
     [Fact]
     public async Task An_injected_foreign_CloudEvent_is_delivered_as_is()
     {
