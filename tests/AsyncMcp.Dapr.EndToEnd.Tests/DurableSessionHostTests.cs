@@ -447,6 +447,35 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
         await client.DisposeAsync();
     }
 
+    // A session an operator terminated that no message ever names again: only the ended-session sweep purges its
+    // instance and gives its slot back (the cap is 1, so the next session opens only once it has).
+    protected async Task A_terminated_session_no_message_names_is_swept_and_gives_its_slot_backAsync()
+    {
+        var settings = Settings(maxSessions: "1");
+        settings["Mcp:Sessions:EndedSweepInterval"] = "00:00:00.200";
+        await StartAsync(replicas: 1, settings);
+        var client = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        var instanceId = SessionInstance(client.SessionId!);
+        Assert.Equal("x", await EchoAsync(client, "x"));
+        var workflows = _harness.Server.App.Services.GetRequiredService<IDaprWorkflowClient>();
+        var counter = _harness.Server.App.Services.GetRequiredService<SessionCounter>();
+        Assert.Equal(1, await counter.ReadAsync(Timeout));
+
+        await workflows.TerminateWorkflowAsync(instanceId, null, Timeout);
+
+        // Without the sweep this waits until the deadline: the terminated instance keeps its slot and stays in the store.
+        var deadline = TestDeadline.Current;
+        while (await InstanceExistsAsync(instanceId) || await counter.ReadAsync(deadline) > 0)
+        {
+            await Task.Delay(100, deadline);
+        }
+
+        await using var next = await _harness.ConnectAsync("2025-11-25", cancellationToken: Timeout);
+        Assert.Equal("next", await EchoAsync(next, "next"));
+        Assert.Equal(1, await counter.ReadAsync(Timeout));
+        await client.DisposeAsync();
+    }
+
     // The end activity runs at least once (a retry after a lost reply): the counter gives one session's slot back once.
     protected async Task A_sessions_slot_is_given_back_once_however_often_its_end_runsAsync()
     {
@@ -654,4 +683,8 @@ public sealed class WorkflowSessionTests : DurableSessionHostTests
     [Fact]
     public Task A_session_terminated_with_workflow_tooling_is_not_found_and_gives_its_slot_back() =>
         A_session_terminated_with_workflow_tooling_is_not_found_and_gives_its_slot_backAsync();
+
+    [Fact]
+    public Task A_terminated_session_no_message_names_is_swept_and_gives_its_slot_back() =>
+        A_terminated_session_no_message_names_is_swept_and_gives_its_slot_backAsync();
 }

@@ -3,7 +3,9 @@ using AsyncMcp.Dapr.Client.Tasks;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Workflows.Tasks;
 using Dapr.Client;
+using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -142,6 +144,22 @@ public sealed class TaskInputAcrossReplicasTests
         HeldTools.Release(key + "/after");
         var done = await client.WaitForTaskAsync(task.TaskId, Ct);
         Assert.Equal($"{key} heard accept: blue", await ResultTextAsync(client, task.TaskId));
+    }
+
+    // The relay counts the answers it drops in the pub/sub transport's metrics; an app without that transport (Streamable
+    // HTTP only) has none, and the relay is built all the same.
+    [Fact]
+    public void The_relay_is_built_without_the_pub_sub_transports_metrics()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMcpServer().WithDaprTasks();
+        services.Replace(ServiceDescriptor.Singleton<IDaprWorkflowClient>(new FakeWorkflowClient()));
+        using var provider = services.BuildServiceProvider();
+        var metrics = Type.GetType("AsyncMcp.Dapr.Diagnostics.McpDaprMetrics, AsyncMcp.Dapr", throwOnError: true)!;
+
+        Assert.Null(provider.GetService(metrics));
+        Assert.NotNull(provider.GetRequiredService<TaskInputRelay>());
     }
 
     /// <summary>

@@ -52,6 +52,11 @@ public static class WorkflowSessionsMcpServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LiveSessions>();
         services.AddHostedService<LiveSessionSweeper>();
+
+        // Ended instances that nothing else purges (their replica stopped first, or an operator terminated them) leave
+        // the store, and give their slot back, within two sweep intervals.
+        services.TryAddSingleton<EndedSessions>();
+        services.AddHostedService<EndedSessionSweeper>();
         services.RemoveAll<IMcpSessionHost>();
         services.AddSingleton<WorkflowSessionHost>();
         services.AddSingleton<IMcpSessionHost>(sp => sp.GetRequiredService<WorkflowSessionHost>());

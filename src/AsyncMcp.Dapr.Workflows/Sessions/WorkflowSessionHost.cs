@@ -20,6 +20,7 @@ internal sealed class WorkflowSessionHost(
     InMemorySessionHost sessionless,
     IDaprWorkflowClient workflows,
     SessionCounter cap,
+    EndedSessions ended,
     SessionRefusals refusals,
     IOptions<WorkflowSessionOptions> sessionOptions,
     IOptions<McpServerOptions> serverOptions,
@@ -171,43 +172,17 @@ internal sealed class WorkflowSessionHost(
             return null;
         }
 
-        if (state.RuntimeStatus is WorkflowRuntimeStatus.Completed or WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated)
+        if (EndedSessions.Read(sessionId, state) is { } end)
         {
-            await ForgetAsync(sessionId, state);
+            // Still in the store: its replica stopped before it purged it, or it failed or was terminated (by an
+            // operator with Dapr's workflow tooling) without ending the session.
+            await ended.ForgetAsync(end, CancellationToken.None);
             return null;
         }
 
         // The custom status is set by the first turn; until then the input (the record) names the owner.
         var status = state.ReadCustomStatusAs<SessionStatus>();
         return status is { Ended: true } ? null : status?.Owner ?? state.ReadInputAs<SessionState>()?.OwnerAppId;
-    }
-
-    /// <summary>
-    /// An ended instance still in the store: its replica stopped before it purged it, or it failed or was terminated
-    /// (by an operator with Dapr's workflow tooling) without ending the session. The slot of a session that did not end
-    /// by itself is given back (once per session, however often this runs), and the instance purged.
-    /// </summary>
-    private async Task ForgetAsync(string sessionId, WorkflowState state)
-    {
-        if (state.RuntimeStatus is not WorkflowRuntimeStatus.Completed)
-        {
-            WorkflowSessionLog.WorkflowEnded(logger, sessionId, state.RuntimeStatus.ToString(), state.FailureDetails?.ErrorMessage);
-        }
-
-        try
-        {
-            if (state.RuntimeStatus is not WorkflowRuntimeStatus.Completed)
-            {
-                // A completed session gave its slot back before it completed; a failed or terminated one may not have.
-                await cap.ReleaseSessionAsync(sessionId);
-            }
-
-            await workflows.PurgeInstanceAsync(InstanceOf(sessionId));
-        }
-        catch (Exception ex)
-        {
-            WorkflowSessionLog.PurgeFailed(logger, ex, sessionId, InstanceOf(sessionId));
-        }
     }
 
     private bool IsIdempotent(JsonRpcRequest request) =>

@@ -29,9 +29,12 @@ internal static partial class WorkflowSessionLog
     [LoggerMessage(2208, LogLevel.Debug, "The workflow instance {InstanceId} of ended session {SessionId} was purged.")]
     public static partial void SessionPurged(ILogger logger, string sessionId, string instanceId);
 
-    [LoggerMessage(2209, LogLevel.Warning, "The workflow instance {InstanceId} of ended session {SessionId} could not be purged; it is purged when a message names it again, or by `dapr workflow purge`.")]
+    [LoggerMessage(2209, LogLevel.Warning, "The workflow instance {InstanceId} of ended session {SessionId} could not be purged; the sweep for ended sessions, or the next message that names it, tries again.")]
     public static partial void PurgeFailed(ILogger logger, Exception exception, string sessionId, string instanceId);
 
     [LoggerMessage(2210, LogLevel.Warning, "Refused request message {MessageId} of session {SessionId}: this replica is shutting down.")]
     public static partial void RefusedWhileStopping(ILogger logger, string messageId, string sessionId);
+
+    [LoggerMessage(2211, LogLevel.Information, "Purged {Count} session instance(s) ended for longer than {Grace}.")]
+    public static partial void EndedSessionsSwept(ILogger logger, int count, TimeSpan grace);
 }

@@ -26,4 +26,11 @@ public sealed class WorkflowSessionOptions
     /// <summary>How many events a session's workflow handles before it continues as new with its record as input, which
     /// keeps the history of a session that is never quiet (replayed on every turn) short. Default: 100.</summary>
     public int EventsPerGeneration { get; set; } = 100;
+
+    /// <summary>How often each replica looks for ended sessions (closed, expired, failed, or terminated with Dapr's
+    /// workflow tooling) whose instances are still in the workflow store, and purges those ended for at least this long,
+    /// giving back the slot of any that did not end by itself. Catches the ends nothing else cleans up: an instance
+    /// whose replica stopped before purging it, or one terminated by an operator that no message names again.
+    /// Default: 5 minutes.</summary>
+    public TimeSpan EndedSweepInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -33,6 +33,11 @@ internal sealed class WorkflowSessionOptionsValidator : IValidateOptions<Workflo
             failures.Add($"{nameof(WorkflowSessionOptions.EventsPerGeneration)} must be at least 1 (was {options.EventsPerGeneration}).");
         }
 
+        if (options.EndedSweepInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(WorkflowSessionOptions.EndedSweepInterval)} must be positive (was {options.EndedSweepInterval}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

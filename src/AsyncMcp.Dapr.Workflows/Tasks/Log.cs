@@ -46,8 +46,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Task {TaskId}: a subscriptions/listen stream could not be started or ended for it: {Reason}")]
     public static partial void ListenFailed(ILogger logger, string taskId, string reason);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The sweep for expired tasks failed: {Reason}")]
-    public static partial void SweepFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The sweep for {Sweep} failed: {Reason}")]
+    public static partial void SweepFailed(ILogger logger, string sweep, string reason);
 
     // The answers to a task's requests to its client (TaskInputRelay).
     [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "Task {TaskId}: the answer to request {RequestId} from {Source} was dropped: {Reason}")]

@@ -6,7 +6,6 @@ using AsyncMcp.Dapr.Server;
 using AsyncMcp.Dapr.Wire;
 using Dapr.Client;
 using Dapr.Workflow;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -27,9 +26,10 @@ internal sealed class TaskInputRelay(
     IDaprWorkflowClient workflows,
     TaskClientRoute route,
     IOptions<DaprTasksOptions> options,
-    IServiceProvider services,
     TimeProvider time,
-    ILogger<TaskInputRelay> logger) : IUnsolicitedResponseHandler
+    ILogger<TaskInputRelay> logger,
+    // Absent when the app serves MCP over Streamable HTTP only: then no answer comes this way to be counted.
+    McpDaprMetrics? metrics = null) : IUnsolicitedResponseHandler
 {
     /// <summary>The prefix of the id of every request a task sends its client.</summary>
     public const string RequestIdPrefix = "mcptask-";
@@ -37,9 +37,6 @@ internal sealed class TaskInputRelay(
     private const string KeyPrefix = "mcp-task-input-";
     private const int SaveAttempts = 5;
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(25);
-
-    // Absent when the app serves MCP over Streamable HTTP only: then no answer comes this way to be counted.
-    private readonly McpDaprMetrics? _metrics = services.GetService<McpDaprMetrics>();
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonRpcMessage>> _waiting = new(StringComparer.Ordinal);
 
@@ -141,7 +138,7 @@ internal sealed class TaskInputRelay(
             {
                 // The same refusal as a session or a task used from another app.
                 Log.ForeignAnswer(logger, taskId, id, envelope.Source, record.Owner);
-                _metrics?.Dropped(DropReasons.SessionForbidden, envelope.Topic);
+                metrics?.Dropped(DropReasons.SessionForbidden, envelope.Topic);
                 return DeliveryStatus.Success;
             }
 
@@ -209,56 +206,30 @@ internal sealed class TaskInputRelay(
 
     private async Task UpdateAsync(string taskId, string owner, Action<Dictionary<string, JsonElement?>> change, CancellationToken cancellationToken)
     {
-        var store = options.Value.StateStoreName;
-        for (var attempt = 1; ; attempt++)
-        {
-            var (record, etag) = await dapr.GetStateAndETagAsync<TaskInputRecord?>(store, KeyPrefix + taskId, cancellationToken: cancellationToken);
-            record ??= new TaskInputRecord(owner, new Dictionary<string, JsonElement?>(StringComparer.Ordinal));
-            change(record.Pending);
-            bool saved;
-            if (record.Pending.Count == 0)
+        var updated = await StateKeyUpdater.TryUpdateAsync<TaskInputRecord?>(
+            dapr,
+            options.Value.StateStoreName,
+            KeyPrefix + taskId,
+            current =>
             {
-                saved = string.IsNullOrEmpty(etag) || await dapr.TryDeleteStateAsync(store, KeyPrefix + taskId, etag, cancellationToken: cancellationToken);
-            }
-            else if (string.IsNullOrEmpty(etag))
-            {
-                // First write: another run adding its request at the same moment makes this one read again.
-                saved = await TryCreateAsync(store, taskId, record, cancellationToken);
-            }
-            else
-            {
-                saved = await dapr.TrySaveStateAsync(store, KeyPrefix + taskId, record, etag, cancellationToken: cancellationToken);
-            }
+                var record = current ?? new TaskInputRecord(owner, new Dictionary<string, JsonElement?>(StringComparer.Ordinal));
+                change(record.Pending);
 
-            if (saved)
-            {
-                return;
-            }
-
-            if (attempt >= SaveAttempts * 4)
-            {
-                throw new InvalidOperationException($"The pending requests of task '{taskId}' could not be updated: the record kept changing.");
-            }
-        }
-    }
-
-    private async Task<bool> TryCreateAsync(string store, string taskId, TaskInputRecord record, CancellationToken cancellationToken)
-    {
-        try
+                // No request awaited: the record goes rather than staying empty.
+                return record.Pending.Count == 0 ? StateChange<TaskInputRecord?>.Delete : StateChange<TaskInputRecord?>.Save(record);
+            },
+            SaveAttempts * 4,
+            cancellationToken);
+        if (!updated)
         {
-            await dapr.SaveStateAsync(store, KeyPrefix + taskId, record, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (global::Dapr.DaprException)
-        {
-            return false;
+            throw new InvalidOperationException($"The pending requests of task '{taskId}' could not be updated: the record kept changing.");
         }
     }
 
     private DeliveryStatus Dropped(McpEnvelope envelope, string taskId, string id, string reason)
     {
         Log.AnswerDropped(logger, taskId, id, envelope.Source, reason);
-        _metrics?.Dropped(DropReasons.TaskEnded, envelope.Topic);
+        metrics?.Dropped(DropReasons.TaskEnded, envelope.Topic);
         return DeliveryStatus.Success;
     }
 

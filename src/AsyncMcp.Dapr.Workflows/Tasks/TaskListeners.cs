@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapr;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
 
@@ -49,38 +48,16 @@ internal sealed class TaskListeners(DaprClient dapr, IOptions<DaprTasksOptions> 
     // change returns the new list, or null when nothing changes.
     private async Task ChangeAsync(string taskId, Func<List<TaskListener>, List<TaskListener>?> change, CancellationToken cancellationToken)
     {
-        var store = options.Value.StateStoreName;
-        for (var attempt = 1; ; attempt++)
+        var changed = await StateKeyUpdater.TryUpdateAsync<List<TaskListener>>(
+            dapr,
+            options.Value.StateStoreName,
+            KeyOf(taskId),
+            current => change(current ?? []) is { } list ? StateChange<List<TaskListener>>.Save(list) : StateChange<List<TaskListener>>.Keep,
+            Attempts,
+            cancellationToken);
+        if (!changed)
         {
-            var (current, etag) = await dapr.GetStateAndETagAsync<List<TaskListener>>(store, KeyOf(taskId), cancellationToken: cancellationToken);
-            if (change(current ?? []) is not { } changed)
-            {
-                return;
-            }
-
-            if (string.IsNullOrEmpty(etag))
-            {
-                try
-                {
-                    await dapr.SaveStateAsync(store, KeyOf(taskId), changed, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: cancellationToken);
-                    return;
-                }
-                catch (DaprException) when (attempt < Attempts)
-                {
-                    // Another stream wrote the first list meanwhile: read it and try again.
-                    continue;
-                }
-            }
-
-            if (await dapr.TrySaveStateAsync(store, KeyOf(taskId), changed, etag, cancellationToken: cancellationToken))
-            {
-                return;
-            }
-
-            if (attempt >= Attempts)
-            {
-                throw new InvalidOperationException($"The listeners of task '{taskId}' changed {Attempts} times while being written.");
-            }
+            throw new InvalidOperationException($"The listeners of task '{taskId}' changed {Attempts} times while being written.");
         }
     }
 

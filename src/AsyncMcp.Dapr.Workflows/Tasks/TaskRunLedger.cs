@@ -16,16 +16,21 @@ internal sealed class TaskRunLedger(DaprClient dapr, IOptions<DaprTasksOptions> 
     /// <summary>Records one more start of the task's tool and returns how many had been recorded before it.</summary>
     public async Task<int> BeginRunAsync(string taskId, CancellationToken cancellationToken)
     {
-        var store = options.Value.StateStoreName;
-        var (before, etag) = await dapr.GetStateAndETagAsync<int>(store, KeyOf(taskId), cancellationToken: cancellationToken);
-        if (string.IsNullOrEmpty(etag))
-        {
-            await dapr.SaveStateAsync(store, KeyOf(taskId), 1, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: cancellationToken);
-            return 0;
-        }
+        var before = 0;
+        var counted = await StateKeyUpdater.TryUpdateAsync<int>(
+            dapr,
+            options.Value.StateStoreName,
+            KeyOf(taskId),
+            count =>
+            {
+                before = count;
+                return StateChange<int>.Save(count + 1);
+            },
+            attempts: 1,
+            cancellationToken);
 
-        // Another run wrote in between (two deliveries at once): it counts as a start all the same.
-        return await dapr.TrySaveStateAsync(store, KeyOf(taskId), before + 1, etag, cancellationToken: cancellationToken) ? before : before + 1;
+        // One attempt, no retry: another run that wrote in between (two deliveries at once) counts as a start all the same.
+        return counted ? before : before + 1;
     }
 
     /// <summary>Forgets the task's starts (when the task is purged).</summary>
