@@ -20,6 +20,7 @@ internal sealed class SessionRecord : ISeenRecord
     public string? Connection { get; set; }
 
     /// <summary>The session-shaping messages, in order: initialize, notifications/initialized, logging/setLevel, resources/subscribe.</summary>
+    [JsonConverter(typeof(RawJsonTextList))]
     public List<string> Replay { get; init; } = [];
 
     /// <summary>The recent CloudEvent ids as 8-byte digests in a ring (<see cref="SeenWindow"/>); base64 in the state.</summary>

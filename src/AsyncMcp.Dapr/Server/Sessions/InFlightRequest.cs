@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AsyncMcp.Dapr.Server.Sessions;
 
 /// <summary>A client request the session's server has not answered yet, as kept in the session actor's state.</summary>
@@ -8,7 +10,8 @@ internal sealed class InFlightRequest
 
     public required string Method { get; init; }
 
-    /// <summary>The whole request as JSON text, so that an idempotent tool call can be run again.</summary>
+    /// <summary>The whole request as JSON text, so that an idempotent tool call can be run again; stored as the JSON value.</summary>
+    [JsonConverter(typeof(RawJsonText))]
     public required string Message { get; init; }
 
     /// <summary>Whether the request may be run again after its replica stopped (a tool with <c>idempotentHint</c>).</summary>

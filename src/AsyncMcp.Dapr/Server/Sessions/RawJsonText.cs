@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AsyncMcp.Dapr.Workflows.Sessions;
+namespace AsyncMcp.Dapr.Server.Sessions;
 
 /// <summary>
 /// Writes a JSON-RPC message kept as JSON text as the JSON value it is, not as a string: inside a string, the
 /// serializer's default encoder writes every quote as <c>\u0022</c>, which made each message three times its size in
-/// the workflow's input and history. Reads both forms, so records and events written as strings still load.
+/// the durable session records (the actor's state, the workflow's input and history) and every save write and parse
+/// it again. Reads both forms, so records and events written as strings still load.
 /// </summary>
 internal sealed class RawJsonText : JsonConverter<string>
 {
