@@ -3,10 +3,8 @@ using System.Text.Json;
 using AsyncMcp.Dapr.Emulator;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
@@ -69,7 +67,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_sidecar_throws_HttpRequestException()
     {
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{ClosedPort()}" });
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{LoopbackApp.FreePort()}" });
         var envelope = McpEnvelope.Create("publisher", null, null, new JsonRpcNotification { Method = "notifications/progress" });
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
@@ -83,11 +81,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     {
         // A stand-in for daprd that records what reaches its publish route.
         var seen = new List<(string Path, string? Token, string? ContentType)>();
-        var port = ClosedPort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        await using var sidecar = builder.Build();
+        await using var sidecar = LoopbackApp.CreateBuilder().Build();
         sidecar.MapPost("/v1.0/publish/{pubsub}/{topic}", (HttpContext context) =>
         {
             lock (seen)
@@ -97,7 +91,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
 
             return Results.NoContent();
         });
-        await sidecar.StartAsync(TestDeadline.Current);
+        var port = (await LoopbackApp.StartAsync(sidecar, TestDeadline.Current)).Port;
 
         var settings = new Dictionary<string, string?> { ["DAPR_HTTP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (token is not null)
@@ -117,11 +111,4 @@ public sealed class SidecarPublishTests : IAsyncLifetime
 
     private static McpEventPublisher Publisher(Dictionary<string, string?> settings) =>
         new(new McpEnvelopeCodec(), new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

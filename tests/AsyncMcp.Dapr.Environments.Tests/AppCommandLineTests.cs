@@ -47,7 +47,7 @@ public sealed class AppCommandLineTests
     [Fact]
     public async Task The_client_without_a_sidecar_ends_with_one_line_naming_what_is_missing()
     {
-        var closed = FreePort();
+        var closed = LoopbackApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         var (exitCode, output, errors) = await RunAsync("AsyncMcp.Dapr.Client", ["--urls", "http://127.0.0.1:0", "--Mcp:PubSub:AppId", "client"],
             new Dictionary<string, string> { ["DAPR_HTTP_PORT"] = closed, ["DAPR_GRPC_PORT"] = closed });
@@ -141,12 +141,6 @@ public sealed class AppCommandLineTests
         }
     }
 
-    private static string FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string app, params string[] arguments) => RunAsync(app, arguments, environment: null);
 

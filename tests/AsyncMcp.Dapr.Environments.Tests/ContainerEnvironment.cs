@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AsyncMcp.Dapr.Client;
 using AsyncMcp.Dapr.Server;
 using DotNet.Testcontainers.Builders;
@@ -92,8 +91,8 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
         }
 
         var components = CopyComponents(environment, rewrite);
-        var serverPort = FreePort();
-        var clientPort = FreePort();
+        var serverPort = (ushort)LoopbackApp.FreePort();
+        var clientPort = (ushort)LoopbackApp.FreePort();
         await TestcontainersSettings.ExposeHostPortsAsync([serverPort, clientPort], ct);
 
         // The sidecar first (it waits for its app), then the app with the sidecar's mapped ports.
@@ -189,12 +188,6 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
         return target;
     }
 
-    private static ushort FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return (ushort)((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

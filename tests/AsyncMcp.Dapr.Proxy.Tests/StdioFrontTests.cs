@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -26,7 +24,7 @@ public sealed class StdioFrontTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var appId = $"proxy-stdio-{protocolVersion ?? "default"}";
         var sidecar = await _dapr.Emulator.StartSidecarAsync(appId, ct);
-        var appUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        var appUrl = new Uri($"http://127.0.0.1:{LoopbackApp.FreePort()}");
         var stdio = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "proxy",
@@ -70,12 +68,6 @@ public sealed class StdioFrontTests : IAsyncLifetime
         Assert.Equal(reported.Length, reported.Distinct().Count());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task WaitUntilListeningAsync(Uri appUrl, CancellationToken ct)
     {
