@@ -268,7 +268,13 @@ public sealed partial class AppReplica : IAsyncDisposable
             return;
         }
 
-        var sidecar = Sidecar ?? throw new InvalidOperationException($"App '{Name}' has no sidecar.");
+        // A process that ends at once stops its sidecar from its exit watcher, possibly before this line: report the exit.
+        var sidecar = Sidecar;
+        if (sidecar is null)
+        {
+            ThrowIfEnded();
+            throw new InvalidOperationException($"App '{Name}' has no sidecar.");
+        }
 
         var address = new Uri($"http://{App.AppChannelAddress}:{AppPort}");
         await WaitForPortAsync(cancellationToken).ConfigureAwait(false);
