@@ -50,7 +50,9 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
     // A POST that may open a session (no session id yet) is read once here, and read again by the SDK.
     private static async Task<(string Message, RequestId Id)?> MalformedInitializeAsync(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) || request.Headers.ContainsKey("Mcp-Session-Id") || !request.HasJsonContentType())
+        // Sessionless (2026-07-28) requests open no session: their bodies are left to the SDK, read once.
+        if (!HttpMethods.IsPost(request.Method) || request.Headers.ContainsKey("Mcp-Session-Id") || IsSessionless(request) ||
+            !request.HasJsonContentType())
         {
             return null;
         }
@@ -74,7 +76,7 @@ internal sealed class HttpDoorGuard(IOptions<McpHttpDoorOptions> options, ILogge
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("method", out var method) ||
-                method.ValueKind != JsonValueKind.String || !method.ValueEquals(RequestMethods.Initialize) || IsSessionless(request))
+                method.ValueKind != JsonValueKind.String || !method.ValueEquals(RequestMethods.Initialize))
             {
                 return null;
             }
