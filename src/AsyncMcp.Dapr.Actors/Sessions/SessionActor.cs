@@ -25,6 +25,10 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     internal const string IdleReminder = "asyncmcp-idle";
     internal const string InFlightReminder = "asyncmcp-inflight";
 
+    // How long a message waits for answers still being published before it is recorded: the tail of a publish the
+    // sidecar has accepted is far shorter; a publish stuck longer is left to a later save.
+    private static readonly TimeSpan AnswerPublishWait = TimeSpan.FromSeconds(1);
+
     private readonly DaprPubSubServerOptions _options;
     private readonly ActorSessionOptions _sessionOptions;
     private readonly McpServerOptions _serverOptions;
@@ -140,6 +144,8 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         }
 
         var live = await EnsureLiveAsync(record, replay: true, delivery.EventId);
+        // An answer the client may already hold (it sent this message after reading it) is reported before this save.
+        await live.Transport.WhenAnswersPublishedAsync(AnswerPublishWait, _time);
         MessageIds.Set(message, delivery.EventId);
         SeenWindow.Add(record, delivery.EventId, _sessionOptions.DeduplicationWindow);
         record.LastActivity = _time.GetUtcNow();

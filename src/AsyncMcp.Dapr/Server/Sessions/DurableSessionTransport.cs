@@ -17,6 +17,9 @@ internal sealed class DurableSessionTransport : TransportBase
     private readonly Action<RequestId, string?> _answered;
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource> _replays = new();
     private readonly ConcurrentDictionary<RequestId, byte> _pending = new();
+    // Answers being published, each completed once it is published and reported (or failed).
+    private readonly ConcurrentDictionary<long, Task> _publishing = new();
+    private long _publishes;
 
     /// <param name="sessionId">The session id.</param>
     /// <param name="outbound">Where the server's messages go; owned (disposed) by this transport.</param>
@@ -103,11 +106,50 @@ internal sealed class DurableSessionTransport : TransportBase
             return;
         }
 
-        await _outbound.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (message is JsonRpcMessageWithId { Id: var answeredId } && message is JsonRpcResponse or JsonRpcError)
+        if (message is not (JsonRpcResponse or JsonRpcError) || message is not JsonRpcMessageWithId { Id: var answeredId })
         {
+            await _outbound.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var key = Interlocked.Increment(ref _publishes);
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _publishing[key] = reported.Task;
+        try
+        {
+            await _outbound.SendAsync(message, cancellationToken).ConfigureAwait(false);
             _pending.TryRemove(answeredId, out _);
             _answered(answeredId, Diagnostics.MessageIds.Get(message));
+        }
+        finally
+        {
+            _publishing.TryRemove(key, out _);
+            reported.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Completes once every answer whose publish had started has been published and reported (or failed), or after
+    /// <paramref name="bound"/>. A client may hold an answer, and send its next message, before the sidecar's reply to
+    /// the publish is back here: the host waits on this before it records that message, so that its save takes the
+    /// answer off the in-flight list.
+    /// </summary>
+    /// <param name="bound">How long to wait at most; a publish stuck longer is left to a later save.</param>
+    /// <param name="time">The clock of the bound.</param>
+    public async Task WhenAnswersPublishedAsync(TimeSpan bound, TimeProvider time)
+    {
+        if (_publishing.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(_publishing.Values).WaitAsync(bound, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Left to the next save; until then the rule for a dead owner holds (the answer may be given again).
         }
     }
 
