@@ -121,6 +121,11 @@ public sealed class AppProcessTests : IDisposable
     public async Task An_app_that_exits_before_it_listens_fails_the_start_with_its_exit_code()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "The test app is a POSIX shell command.");
+        // A port free a moment ago may be taken by another listener of the test run (another app, a sidecar) before the
+        // readiness check dials it, which would then find the app "ready": the port stays bound, not listening, so that
+        // every dial is refused and nobody else can take it.
+        using var appPort = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        appPort.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var runFile = Write($"""
             version: 1
             common:
@@ -128,7 +133,7 @@ public sealed class AppProcessTests : IDisposable
             apps:
             - appID: broken
               appDirPath: ./app
-              appPort: {FreePort()}
+              appPort: {((IPEndPoint)appPort.LocalEndPoint!).Port}
               command: ["sh", "-c", "echo cannot start; exit 3"]
             """);
         var output = new RecordedOutput();
