@@ -174,7 +174,8 @@ test("events it can never process are dropped", async () => {
 test("an idle session ends, unless a request is unanswered", async () => {
   const sidecar = await startFakeSidecar();
   const app = new DaprApp();
-  const host = new DaprServerHost(app, { appId: "s", daprHttpEndpoint: sidecar.endpoint, logger: quiet, sessionIdleTimeoutMs: 100 }, (transport) => {
+  // Long enough that the first session's request arrives before it could go idle, even on a loaded machine.
+  const host = new DaprServerHost(app, { appId: "s", daprHttpEndpoint: sidecar.endpoint, logger: quiet, sessionIdleTimeoutMs: 1000 }, (transport) => {
     transport.onmessage = (message) => {
       if (message.method === "initialize") void transport.send({ jsonrpc: "2.0", id: message.id, result: {} });
     };
@@ -186,8 +187,8 @@ test("an idle session ends, unless a request is unanswered", async () => {
     await eventually(() => sidecar.published.length === 2);
     const first = sidecar.published[0].event.mcpsessionid;
     await deliver(port, ROUTE, event({ mcpsessionid: first }, { jsonrpc: "2.0", id: 3, method: "tools/call" }));
-    await eventually(() => host.sessionCount === 1, 3000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => host.sessionCount === 1, 10000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     assert.equal(host.sessionCount, 1, "the session with a request in flight stays");
   } finally {
     await host.close();
