@@ -91,30 +91,19 @@ public sealed class AnswerPublishWaitTests : IAsyncDisposable
     private static JsonRpcResponse Answer(long id) => new() { Id = new RequestId(id), Result = new JsonObject() };
 
     /// <summary>A reply route whose publishes wait for <see cref="Release"/>.</summary>
-    private sealed class HeldRoute : IReplyRoute, IReplyChannel
+    private sealed class HeldRoute : InProcessReplyRoute
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public string Scheme => ReplyAddress.PubSubScheme;
 
         public Task Started => _started.Task;
 
         public void Release() => _released.TrySetResult();
 
-        public Task<string?> RefusalAsync(ReplyAddress address, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-        public IReplyChannel Open(ReplyAddress address, string? sessionId, Action<Exception> onFailed) => this;
-
-        public Task SendAsync(ReplyAddress address, string eventId, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken) =>
-            SendAsync(eventId, cloudEvent, cancellationToken);
-
-        public async Task SendAsync(string eventId, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
+        public override async Task SendAsync(string eventId, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
         {
             _started.TrySetResult();
             await _released.Task.WaitAsync(cancellationToken);
         }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -100,28 +100,17 @@ public sealed class InMemoryIdleSweepTests : IAsyncDisposable
         }, ct));
 
     /// <summary>A reply route that keeps what the server sends.</summary>
-    private sealed class RecordingRoute : IReplyRoute, IReplyChannel
+    private sealed class RecordingRoute : InProcessReplyRoute
     {
         private readonly Channel<McpEnvelope> _sent = Channel.CreateUnbounded<McpEnvelope>();
         private readonly McpEnvelopeCodec _codec = new();
 
-        public string Scheme => "pubsub";
-
         public async Task<McpEnvelope> NextAsync(CancellationToken ct) => await _sent.Reader.ReadAsync(ct);
 
-        public Task<string?> RefusalAsync(ReplyAddress address, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-        public IReplyChannel Open(ReplyAddress address, string? sessionId, Action<Exception> onFailed) => this;
-
-        public Task SendAsync(ReplyAddress address, string eventId, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken) =>
-            SendAsync(eventId, cloudEvent, cancellationToken);
-
-        public Task SendAsync(string eventId, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
+        public override Task SendAsync(string eventId, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
         {
             _sent.Writer.TryWrite(_codec.Decode(cloudEvent, WireLimits.DefaultMaxMessageBytes).Envelope!);
             return Task.CompletedTask;
         }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

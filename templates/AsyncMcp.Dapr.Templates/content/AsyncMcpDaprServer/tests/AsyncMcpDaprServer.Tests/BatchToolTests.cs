@@ -70,7 +70,7 @@ public sealed class BatchToolTests : IAsyncLifetime
         var result = await client.CallToolAsync(
             "process_batch",
             new Dictionary<string, object?> { ["items"] = new[] { "alpha", "beta" } },
-            new SynchronousProgress(_ => { }),
+            new Progress<ProgressNotificationValue>(), // asks for progress (a progress token); the handler above collects it
             cancellationToken: ct);
 
         Assert.NotEqual(true, result.IsError);
@@ -128,11 +128,5 @@ public sealed class BatchToolTests : IAsyncLifetime
         app.MapSubscribeHandler();
         app.MapMcpPubSubReplies();
         return app;
-    }
-
-    /// <summary>Asks for progress (a progress token on the request); the client's handler above collects the reports.</summary>
-    private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
-    {
-        public void Report(ProgressNotificationValue value) => report(value);
     }
 }
