@@ -62,6 +62,15 @@ public sealed partial class StructuredLogTests : IAsyncLifetime
             await Wait.UntilAsync(() => _logs.Lines.Any(line => line.EventId.Id == 2002), Timeout);
         }
 
+        // The gate records a webhook delivery once the client has answered it, after the client logged its receipt.
+        if (_harness.Gate is { } gate)
+        {
+            await Wait.UntilAsync(() => _logs.Lines
+                .Where(line => line.EventId.Id == 1016 && line.Category.EndsWith("WebhookReplyEndpoint", StringComparison.Ordinal))
+                .SelectMany(line => line.ValuesOf("MessageId").OfType<string>())
+                .All(id => gate.Deliveries.Any(delivery => delivery.Headers["webhook-id"] == id)), Timeout);
+        }
+
         _logs.Recording = false;
         var lines = _logs.Lines.ToList();
         foreach (var line in lines)

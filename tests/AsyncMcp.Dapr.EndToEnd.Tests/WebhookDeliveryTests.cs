@@ -38,6 +38,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var result = await call;
 
         Assert.Equal("job done after 2 steps", McpFeatureTests.Text(result));
+        // The gate records a delivery once the client has answered it, which can be after the call has returned.
+        await Wait.UntilAsync(() => gate.Deliveries.Where(d => d.Status == 503)
+            .All(failed => gate.Deliveries.Any(d => d.Status == 204 && d.Headers["webhook-id"] == failed.Headers["webhook-id"])), Timeout);
         var delivered = gate.Deliveries.Where(d => d.Status == 204).GroupBy(d => d.Headers["webhook-id"]).ToList();
         Assert.All(delivered, group => Assert.Single(group));
         Assert.Contains(gate.Deliveries, d => d.Status == 503);
