@@ -92,10 +92,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>A client app whose server hosts each session as a Dapr workflow instance.</summary>
     public PubSubClientTransport WorkflowSessionsTransport { get; private set; } = null!;
 
-    /// <summary>State operations applied by every emulated state store, and reminder calls to the actor runtime, so far.</summary>
+    /// <summary>State operations applied by every emulated state store, reminder calls to the actor runtime, and publish calls, so far.</summary>
     public SidecarWork Work() => new(
         _emulator.StateStore(StateStore)!.Writes,
-        _emulator.Actors.ReminderCalls);
+        _emulator.Actors.ReminderCalls,
+        _emulator.PublishCounts.Calls,
+        _emulator.PublishCounts.Messages);
 
     /// <summary>The bytes of every key and value in the state store now.</summary>
     public long StateBytes() => _emulator.StateStore(StateStore)!.Size(static _ => true).Bytes;

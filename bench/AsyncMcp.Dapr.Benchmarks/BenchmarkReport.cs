@@ -28,13 +28,14 @@ internal static class BenchmarkReport
 
         text.AppendLine("### No-op tool call (`echo`), closed loop, one run").AppendLine();
         text.AppendLine("CPU and allocations are the whole process's (clients, apps and emulated sidecars) divided by the calls; state writes");
-        text.AppendLine("are the operations the state store applied, reminder calls those the actor runtime was asked for, per call; the");
+        text.AppendLine("are the operations the state store applied, reminder calls those the actor runtime was asked for, publish calls the");
+        text.AppendLine("calls to the sidecars' publish APIs (a bulk publish counts once) and in brackets the messages they carried, per call; the");
         text.AppendLine("thread pool's queue is its mean length (sampled every 50 ms) and the threads its count at the start and at most.").AppendLine();
-        text.AppendLine("| path | sessions | round | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call | state writes/call | reminder calls/call | pool queue, threads |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| path | sessions | round | calls | p50 ms | p90 ms | p99 ms | calls/s | CPU µs/call | KB allocated/call | state writes/call | reminder calls/call | publish calls/call (messages) | pool queue, threads |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in paths)
         {
-            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Round} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} | {run.StateWritesPerCall:F2} | {run.ReminderCallsPerCall:F3} | {run.Pool.MeanQueued:F1}, {run.Pool.StartThreads}→{run.Pool.MaxThreads} |");
+            text.AppendLine(Invariant, $"| {run.Path} | {run.Sessions} | {run.Round} | {run.Calls} | {run.P50Ms:F2} | {run.P90Ms:F2} | {run.P99Ms:F2} | {run.CallsPerSecond:F0} | {run.CpuMicrosecondsPerCall:F0} | {run.BytesAllocatedPerCall / 1024:F1} | {run.StateWritesPerCall:F2} | {run.ReminderCallsPerCall:F3} | {run.PublishCallsPerCall:F2} ({run.PublishedMessagesPerCall:F2}) | {run.Pool.MeanQueued:F1}, {run.Pool.StartThreads}→{run.Pool.MaxThreads} |");
         }
 
         text.AppendLine().AppendLine("### Async path against direct Streamable HTTP (ratios, same run)").AppendLine();

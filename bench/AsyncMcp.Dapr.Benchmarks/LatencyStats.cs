@@ -19,6 +19,12 @@ internal sealed record LatencyStats(
     /// <summary>Reminder registrations and removals the actor runtime was asked for, per call.</summary>
     public double ReminderCallsPerCall { get; init; }
 
+    /// <summary>Calls to the sidecars' publish APIs, per call (a bulk publish of many messages counts once).</summary>
+    public double PublishCallsPerCall { get; init; }
+
+    /// <summary>Messages published, per call.</summary>
+    public double PublishedMessagesPerCall { get; init; }
+
     /// <summary>Lock contentions in the process, per call.</summary>
     public double LockContentionsPerCall { get; init; }
 
@@ -39,6 +45,8 @@ internal sealed record LatencyStats(
         {
             StateWritesPerCall = (double)cost.Sidecar.StateWrites / calls,
             ReminderCallsPerCall = (double)cost.Sidecar.ReminderCalls / calls,
+            PublishCallsPerCall = (double)cost.Sidecar.PublishCalls / calls,
+            PublishedMessagesPerCall = (double)cost.Sidecar.PublishedMessages / calls,
             LockContentionsPerCall = (double)cost.LockContentions / calls,
             Pool = cost.Pool,
         };

@@ -79,6 +79,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
                 Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
                     $"{run.CpuMicrosecondsPerCall:F0} µs CPU and {run.BytesAllocatedPerCall / 1024:F1} KB allocated per call");
                 Console.WriteLine($"  per call: {run.StateWritesPerCall:F2} state writes, {run.ReminderCallsPerCall:F3} reminder calls, " +
+                    $"{run.PublishedMessagesPerCall:F2} messages published in {run.PublishCallsPerCall:F2} publish calls, " +
                     $"{run.LockContentionsPerCall:F2} lock contentions; thread pool: {run.Pool.MeanQueued:F1} queued on average " +
                     $"(at most {run.Pool.MaxQueued}), {run.Pool.StartThreads} → {run.Pool.MaxThreads} threads; load average {run.LoadAverage:F1}");
             }

@@ -59,6 +59,9 @@ public sealed class DaprEmulator : IAsyncDisposable
 
     internal Broker Broker { get; }
 
+    /// <summary>Calls to the publish APIs (a bulk publish counts once) and the messages they published, so far.</summary>
+    internal PublishCounts PublishCounts { get; } = new();
+
     internal ActorSystem Actors { get; }
 
     internal WorkflowEngine Workflows { get; }

@@ -146,6 +146,47 @@ public sealed class PublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_published_CloudEvent_with_its_own_traceid_keeps_its_trace_fields_and_time()
+    {
+        // components-contrib pubsub/envelope.go FromCloudEvent (since #3080, Dapr 1.12): traceid and traceparent are set
+        // only when the event has no traceid, tracestate only when it has none, time only when missing.
+        const string own = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var cloudEvent = $"{{\"specversion\":\"1.0\",\"id\":\"1\",\"time\":\"2020-01-01T00:00:00Z\",\"traceid\":\"{own}\",\"traceparent\":\"{own}\",\"data\":1}}";
+        using (var response = await PublishAsync(cloudEvent, "application/cloudevents+json", traceParent: TraceParent))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var ce = LastEvent();
+        Assert.Equal(own, ce.GetProperty("traceid").GetString());
+        Assert.Equal(own, ce.GetProperty("traceparent").GetString());
+        Assert.Equal("vendor=1", ce.GetProperty("tracestate").GetString());
+        Assert.Equal("2020-01-01T00:00:00Z", ce.GetProperty("time").GetString());
+
+        // Without a traceid the sidecar's span is written over any traceparent, and a missing time is now (RFC 3339).
+        using (var response = await PublishAsync($"{{\"id\":\"2\",\"traceparent\":\"{own}\",\"data\":1}}", "application/cloudevents+json", traceParent: TraceParent))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        ce = LastEvent();
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", ce.GetProperty("traceparent").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ce.GetProperty("traceparent").GetString(), ce.GetProperty("traceid").GetString());
+        var time = DateTimeOffset.Parse(ce.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(DateTimeOffset.UtcNow - time, TimeSpan.FromSeconds(-2), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_raw_payloads_envelope_has_the_time_of_the_publish()
+    {
+        // components-contrib pubsub/envelope.go NewCloudEventsEnvelope: time.Now().Format(time.RFC3339).
+        using var response = await PublishAsync("{}", "application/json");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var text = LastEvent().GetProperty("time").GetString()!;
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", text);
+    }
+
+    [Fact]
     public async Task Cloudevent_metadata_overrides_id_source_and_type_of_a_raw_payload()
     {
         // dapr/dapr pkg/runtime/pubsub/cloudevents.go: metadata "cloudevent.*" decoded over the envelope (any case).

@@ -1,10 +1,18 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Emulator;
+using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
@@ -18,7 +26,10 @@ public sealed class SidecarPublishTests : IAsyncLifetime
 {
     private const string PubSub = "pubsub";
     private readonly DaprEmulator _emulator = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSingleton<McpDaprMetrics>().BuildServiceProvider();
     private DaprSidecar _sidecar = null!;
+
+    private McpDaprMetrics Metrics => _services.GetRequiredService<McpDaprMetrics>();
 
     public async ValueTask InitializeAsync()
     {
@@ -26,7 +37,11 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         _sidecar = await _emulator.StartSidecarAsync("publisher", TestDeadline.Current);
     }
 
-    public async ValueTask DisposeAsync() => await _emulator.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_published_envelope_reaches_the_topic_as_the_whole_CloudEvent_it_was()
@@ -109,6 +124,142 @@ public sealed class SidecarPublishTests : IAsyncLifetime
             seen);
     }
 
-    private static McpEventPublisher Publisher(Dictionary<string, string?> settings) =>
-        new(new McpEnvelopeCodec(), new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+    [Fact]
+    public async Task Publishes_that_wait_behind_one_go_out_in_one_bulk_call_each_as_the_exact_CloudEvent_with_its_own_trace()
+    {
+        // A stand-in for daprd's HTTP publish API holds the first publish; the four published meanwhile wait for it
+        // and then go out together through the emulated sidecar's gRPC bulk publish API.
+        await using var held = await HeldPublishRoute.StartAsync();
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
+        using var calls = new MetricCollector<int>(_services.GetRequiredService<IMeterFactory>(), McpDaprTelemetry.MeterName, "asyncmcp.publish.call.messages");
+
+        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
+        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var waiting = Enumerable.Range(1, 4)
+            .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
+            .ToList();
+        Assert.All(waiting, t => Assert.False(t.IsCompleted));
+        var before = _emulator.PublishCounts.Calls;
+        held.Release();
+        await first;
+        await Task.WhenAll(waiting);
+
+        Assert.Equal(["event-0"], held.EventIds);
+        Assert.Equal(1, _emulator.PublishCounts.Calls - before); // one call for the four
+        Assert.Equal([1, 4], calls.GetMeasurementSnapshot().Select(m => m.Value));
+        var published = _emulator.Published(PubSub, "mcp-requests");
+        Assert.Equal(["event-1", "event-2", "event-3", "event-4"], published.Select(m => Id(m.Body)));
+        foreach (var message in published)
+        {
+            using var cloudEvent = JsonDocument.Parse(message.Body);
+            var root = cloudEvent.RootElement;
+            var id = root.GetProperty("id").GetString()!;
+            Assert.Equal(TraceOf(id), root.GetProperty("traceparent").GetString()); // its own trace, not the bulk call's
+            Assert.Equal("12345678901234567890", root.GetProperty("data").GetProperty("params").GetProperty("big").GetRawText()); // exact
+            Assert.Equal("mcp-requests", root.GetProperty("topic").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_bulk_call_the_sidecar_refuses_fails_every_publish_in_it_with_the_refusal()
+    {
+        await using var held = await HeldPublishRoute.StartAsync();
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
+
+        var first = publisher.PublishAsync("no-such-pubsub", "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
+        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var waiting = Enumerable.Range(1, 3)
+            .Select(i => publisher.PublishAsync("no-such-pubsub", "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
+            .ToList();
+        held.Release();
+        await first;
+
+        foreach (var publish in waiting)
+        {
+            var refused = await Assert.ThrowsAsync<SidecarPublishException>(() => publish);
+            Assert.Contains("pubsub no-such-pubsub not found", refused.Message, StringComparison.Ordinal); // daprd's message
+            Assert.Contains("InvalidArgument", refused.Message, StringComparison.Ordinal); // and its gRPC status
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_while_waiting_is_left_out_and_the_others_are_published()
+    {
+        await using var held = await HeldPublishRoute.StartAsync();
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
+
+        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
+        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        using var givesUp = new CancellationTokenSource();
+        var abandoned = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-1")), givesUp.Token);
+        var kept = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-2")), TestDeadline.Current);
+        var keptToo = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-3")), TestDeadline.Current);
+        await givesUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        held.Release();
+        await Task.WhenAll(first, kept, keptToo);
+
+        Assert.Equal(["event-2", "event-3"], _emulator.Published(PubSub, "mcp-requests").Select(m => Id(m.Body)));
+    }
+
+    [Fact]
+    public async Task A_sidecar_without_the_bulk_API_gets_every_message_one_by_one()
+    {
+        // The gRPC endpoint answers every method with "unimplemented", as a sidecar before the bulk API does.
+        await using var held = await HeldPublishRoute.StartAsync();
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = held.GrpcEndpoint.ToString() });
+
+        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
+        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var waiting = Enumerable.Range(1, 3)
+            .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
+            .ToList();
+        held.Release();
+        await first;
+        await Task.WhenAll(waiting);
+        await publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-4")), TestDeadline.Current);
+
+        Assert.Equal(["event-0", "event-1", "event-2", "event-3", "event-4"], held.EventIds.Order(StringComparer.Ordinal));
+        Assert.Equal(2, held.GrpcCalls); // the stable method and the alpha one asked once, then never again
+    }
+
+    [Fact]
+    public async Task With_bulk_publish_off_every_message_is_a_publish_call_of_its_own()
+    {
+        await using var held = await HeldPublishRoute.StartAsync();
+        using var publisher = Publisher(
+            new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() },
+            new McpPublishOptions { BulkPublish = false });
+
+        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
+        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var others = Enumerable.Range(1, 3)
+            .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
+            .ToList();
+        await Task.WhenAll(others); // not held: the stand-in holds the first publish only
+        held.Release();
+        await first;
+
+        Assert.Equal(["event-0", "event-1", "event-2", "event-3"], held.EventIds.Order(StringComparer.Ordinal));
+        Assert.Empty(_emulator.Published(PubSub, "mcp-requests"));
+    }
+
+    private static string TraceOf(string eventId) =>
+        $"00-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(eventId)))[..32]}-00f067aa0ba902b7-01";
+
+    private static McpEnvelope Envelope(string id) =>
+        McpEnvelope.Create("publisher", "session-1", "connection-1",
+            new JsonRpcRequest { Id = new RequestId(1), Method = "tools/call", Params = JsonNode.Parse("{\"big\":12345678901234567890}") },
+            ReplyAddress.ForPubSub(PubSub, "mcp-replies-publisher"), id: id) with
+        { TraceParent = TraceOf(id) };
+
+    private static string Id(ReadOnlyMemory<byte> cloudEvent)
+    {
+        using var document = JsonDocument.Parse(cloudEvent);
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
+    private McpEventPublisher Publisher(Dictionary<string, string?> settings, McpPublishOptions? options = null) =>
+        new(new McpEnvelopeCodec(), new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            Options.Create(options ?? new McpPublishOptions()), Metrics, NullLogger<McpEventPublisher>.Instance);
 }

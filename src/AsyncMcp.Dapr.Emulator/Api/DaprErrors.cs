@@ -20,6 +20,11 @@ internal static class DaprErrors
     public static DaprApiException CloudEventCreation() =>
         new("ERR_PUBSUB_CLOUD_EVENTS_SER", 500, StatusCode.InvalidArgument, "cannot create cloudevent");
 
+    /// <summary>A bulk publish entry without an id, or with another entry's (PubSubTopicError.MarshalEvents).</summary>
+    public static DaprApiException BulkPublishEntryId(string pubSubName, string topic) =>
+        new("ERR_PUBSUB_EVENTS_SER", 400, StatusCode.InvalidArgument,
+            $"error marshaling events to bytes for topic {topic} pubsub {pubSubName}. error: entryId is duplicated or not present for entry");
+
     public static DaprApiException StateStoreNotFound(string name) =>
         new("ERR_STATE_STORE_NOT_FOUND", 400, StatusCode.InvalidArgument, $"state store {name} is not found");
 

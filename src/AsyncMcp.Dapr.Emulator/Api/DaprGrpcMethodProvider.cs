@@ -16,6 +16,8 @@ internal sealed class DaprGrpcMethodProvider : IServiceMethodProvider<DaprGrpcSe
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<DaprGrpcService> context)
     {
         Add(context, "PublishEvent", PublishEventRequest.Parser, Empty.Parser, (s, r, c) => s.PublishEvent(r, c));
+        Add(context, "BulkPublishEventAlpha1", BulkPublishRequest.Parser, BulkPublishResponse.Parser, (s, r, c) => s.BulkPublishEvent(r, c));
+        Add(context, "BulkPublishEvent", BulkPublishRequest.Parser, BulkPublishResponse.Parser, (s, r, c) => s.BulkPublishEvent(r, c));
         Add(context, "GetState", GetStateRequest.Parser, GetStateResponse.Parser, (s, r, c) => s.GetState(r, c));
         Add(context, "GetBulkState", GetBulkStateRequest.Parser, GetBulkStateResponse.Parser, (s, r, c) => s.GetBulkState(r, c));
         Add(context, "SaveState", SaveStateRequest.Parser, Empty.Parser, (s, r, c) => s.SaveState(r, c));

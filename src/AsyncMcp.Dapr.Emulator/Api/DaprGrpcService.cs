@@ -18,6 +18,34 @@ internal sealed class DaprGrpcService(SidecarApi api)
         return new Empty();
     });
 
+    /// <summary>
+    /// daprd's gRPC bulk publish (dapr/dapr pkg/api/grpc/grpc.go bulkPublishEvent): each entry's bytes as they came, its
+    /// metadata merged over the call's only when it has metadata of its own (utils/utils.go PopulateMetadataForBulkPublishEntry),
+    /// an entry without an id or with another's refuses the whole call, and an empty response when all were published.
+    /// </summary>
+    public Task<BulkPublishResponse> BulkPublishEvent(BulkPublishRequest request, ServerCallContext context) => Run(() =>
+    {
+        var entries = new List<BulkPublishEntry>(request.Entries.Count);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in request.Entries)
+        {
+            if (entry.EntryId.Length == 0 || !ids.Add(entry.EntryId))
+            {
+                api.CheckPubSubAndTopic(request.PubsubName, request.Topic); // daprd checks those first
+                throw DaprErrors.BulkPublishEntryId(request.PubsubName, request.Topic);
+            }
+
+            IReadOnlyDictionary<string, string> metadata = entry.Metadata.Count == 0
+                ? new Dictionary<string, string>(StringComparer.Ordinal)
+                : WithCallMetadata(entry.Metadata, request.Metadata);
+            entries.Add(new BulkPublishEntry(entry.EntryId, entry.Event.Memory, entry.ContentType, metadata));
+        }
+
+        api.BulkPublish(request.PubsubName, request.Topic, entries,
+            context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"));
+        return new BulkPublishResponse();
+    });
+
     public Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context) => Run(() =>
     {
         var item = api.GetState(request.StoreName, request.Key);
@@ -105,6 +133,17 @@ internal sealed class DaprGrpcService(SidecarApi api)
 
         return response;
     });
+
+    private static Dictionary<string, string> WithCallMetadata(IDictionary<string, string> entry, IDictionary<string, string> call)
+    {
+        var merged = new Dictionary<string, string>(entry, StringComparer.Ordinal);
+        foreach (var (key, value) in call)
+        {
+            merged.TryAdd(key, value);
+        }
+
+        return merged;
+    }
 
     private static StateOperation ToOperation(global::Dapr.Client.Autogen.Grpc.v1.StateItem item) =>
         new(item.Key, item.Value.ToByteArray(), item.Etag?.Value, IsFirstWrite(item.Options));

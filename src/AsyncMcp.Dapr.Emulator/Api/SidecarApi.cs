@@ -25,6 +25,17 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
     /// </summary>
     public void Publish(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
     {
+        CheckPubSubAndTopic(pubSubName, topic);
+        emulator.PublishCounts.Add(1);
+        PublishChecked(pubSubName, topic, data, contentType, metadata, traceParent, traceState);
+    }
+
+    /// <summary>
+    /// Checks the pubsub and topic of a publish call, as daprd does before it reads the call's body
+    /// (dapr/dapr pkg/api/http/http.go validateAndGetPubsubAndTopic).
+    /// </summary>
+    public void CheckPubSubAndTopic(string pubSubName, string topic)
+    {
         if (string.IsNullOrEmpty(pubSubName))
         {
             throw DaprErrors.PubSubEmpty();
@@ -35,7 +46,33 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
         {
             throw DaprErrors.TopicEmpty(component.Name);
         }
+    }
 
+    /// <summary>
+    /// Publishes the entries of a bulk publish call in order, each as a publish call of its own would be (its own
+    /// CloudEvent, its own child span of the call's trace); daprd hands a component without a bulk API of its own
+    /// (every one the emulator has) to its default bulk publisher, which publishes the entries one by one
+    /// (dapr/dapr pkg/runtime/pubsub/default_bulkpub.go). The broker takes every message, so none fails.
+    /// </summary>
+    public void BulkPublish(string pubSubName, string topic, IReadOnlyList<BulkPublishEntry> entries, string? traceParent, string? traceState)
+    {
+        CheckPubSubAndTopic(pubSubName, topic);
+
+        // Every CloudEvent is built before any is published: an entry daprd cannot build fails the whole call.
+        var now = emulator.Time.GetUtcNow();
+        var built = entries.Select(e => CloudEventBuilder.Build(
+            new CloudEventBuilder.Request(AppId, pubSubName, topic, e.Event, e.ContentType, e.Metadata, TraceContext.ChildOf(traceParent), traceState ?? string.Empty),
+            now)).ToList();
+        emulator.PublishCounts.Add(built.Count);
+        for (var i = 0; i < built.Count; i++)
+        {
+            emulator.Broker.Publish(new PublishedMessage(pubSubName, topic, built[i], ContentTypes.CloudEventJson, new Dictionary<string, string>(entries[i].Metadata, StringComparer.Ordinal)));
+            emulator.Logger.Published(AppId, pubSubName, topic, null);
+        }
+    }
+
+    private void PublishChecked(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
+    {
         var body = CloudEventBuilder.Build(
             new CloudEventBuilder.Request(AppId, pubSubName, topic, data, contentType, metadata, TraceContext.ChildOf(traceParent), traceState ?? string.Empty),
             emulator.Time.GetUtcNow());

@@ -33,7 +33,7 @@ internal static class CloudEventBuilder
             return FromCloudEvent(request, now);
         }
 
-        var cloudEvent = NewEnvelope(request);
+        var cloudEvent = NewEnvelope(request, now);
         if (Expiration(request.Metadata, now) is { } expiration)
         {
             cloudEvent[CloudEventFields.Expiration] = expiration;
@@ -51,8 +51,9 @@ internal static class CloudEventBuilder
     }
 
     /// <summary>
-    /// An app's own CloudEvent: kept as is (id, source, type, extensions), with the sidecar's topic, pubsubname
-    /// and trace attributes written over it, and source/type/specversion defaulted when missing. No cloudevent.* overrides.
+    /// An app's own CloudEvent: kept as is (id, source, type, extensions), with the sidecar's topic and pubsubname
+    /// written over it, its trace attributes set unless it has a traceid, time, source, type and specversion defaulted
+    /// when missing. No cloudevent.* overrides.
     /// Read once and written once, keys in order as Go marshals a map (a repeated key: the last one, as Go reads it); the
     /// attributes' values, data included, are copied as they came rather than rebuilt as a tree.
     /// </summary>
@@ -81,9 +82,15 @@ internal static class CloudEventBuilder
                 fields[property.Name] = property.Value;
             }
 
-            fields[CloudEventFields.TraceId] = request.TraceParent;
-            fields[CloudEventFields.TraceParent] = request.TraceParent;
-            fields[CloudEventFields.TraceState] = request.TraceState;
+            // An event that brings its own traceid keeps its trace fields (components-contrib #3080, Dapr 1.12).
+            if (!fields.ContainsKey(CloudEventFields.TraceId))
+            {
+                fields[CloudEventFields.TraceId] = request.TraceParent;
+                fields[CloudEventFields.TraceParent] = request.TraceParent;
+            }
+
+            fields.TryAdd(CloudEventFields.TraceState, request.TraceState);
+            fields.TryAdd(CloudEventFields.Time, Rfc3339(now));
             fields[CloudEventFields.Topic] = request.Topic;
             fields[CloudEventFields.PubSubName] = request.PubSubName;
             DefaultWhenMissing(fields, CloudEventFields.Source, CloudEventFields.DefaultSource);
@@ -131,7 +138,7 @@ internal static class CloudEventBuilder
     /// A raw payload wrapped in a new envelope. Metadata keys cloudevent.id, .source, .type, .traceid, .traceparent
     /// and .tracestate (any case) override the generated attributes; a traceparent override also sets traceid.
     /// </summary>
-    private static JsonObject NewEnvelope(Request request)
+    private static JsonObject NewEnvelope(Request request, DateTimeOffset now)
     {
         string? id = null;
         var source = request.AppId;
@@ -170,6 +177,7 @@ internal static class CloudEventBuilder
             [CloudEventFields.TraceId] = traceId,
             [CloudEventFields.TraceParent] = traceId,
             [CloudEventFields.TraceState] = traceState,
+            [CloudEventFields.Time] = Rfc3339(now),
         };
 
         if (ContentTypes.IsJson(dataContentType))
@@ -199,6 +207,10 @@ internal static class CloudEventBuilder
     }
 
     /// <summary>Metadata ttlInSeconds becomes the expiration attribute (the emulated brokers have no TTL of their own).</summary>
+    // Go's time.Now().Format(time.RFC3339) in daprd's zone, UTC in its container image.
+    private static string Rfc3339(DateTimeOffset now) =>
+        now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private static string? Expiration(IReadOnlyDictionary<string, string> metadata, DateTimeOffset now) =>
         metadata.TryGetValue("ttlInSeconds", out var ttl) && long.TryParse(ttl, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
             ? now.UtcDateTime.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)

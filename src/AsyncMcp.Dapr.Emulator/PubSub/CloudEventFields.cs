@@ -16,6 +16,7 @@ internal static class CloudEventFields
     public const string TraceParent = "traceparent";
     public const string TraceState = "tracestate";
     public const string Expiration = "expiration";
+    public const string Time = "time";
 
     public const string DefaultType = "com.dapr.event.sent";
     public const string DefaultSource = "Dapr";

@@ -18,6 +18,7 @@ internal sealed class McpDaprMetrics
     private readonly Counter<long> _webhookRetries;
     private readonly Counter<long> _webhookFailures;
     private readonly Histogram<double> _requestDuration;
+    private readonly Histogram<int> _publishCallSize;
     private readonly ConcurrentDictionary<object, Func<int>> _openSessions = new();
 
     public McpDaprMetrics(IMeterFactory meterFactory)
@@ -37,6 +38,9 @@ internal sealed class McpDaprMetrics
             "asyncmcp.messages.redelivered", "{message}", "Deliveries of an event already processed (broker redeliveries and duplicates), dropped by de-duplication.");
         _requestDuration = meter.CreateHistogram<double>(
             "asyncmcp.client.request.duration", "s", "Time from publishing a request to receiving its answer, by MCP method.");
+        _publishCallSize = meter.CreateHistogram<int>(
+            "asyncmcp.publish.call.messages", "{message}", "Messages per call to the sidecar's publish APIs (more than one when a bulk publish carried them), by topic.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
         _webhookRetries = meter.CreateCounter<long>(
             "asyncmcp.webhook.retries", "{attempt}", "Webhook delivery attempts that failed and were retried.");
         _webhookFailures = meter.CreateCounter<long>(
@@ -48,6 +52,10 @@ internal sealed class McpDaprMetrics
     /// <summary>Counts one message sent to <paramref name="destination"/> (a topic, or the binding of a webhook reply).</summary>
     public void Published(string destination) =>
         _published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", destination));
+
+    /// <summary>Records one call to the sidecar's publish APIs that carried <paramref name="messages"/> messages to <paramref name="topic"/>.</summary>
+    public void PublishCall(string topic, int messages) =>
+        _publishCallSize.Record(messages, new KeyValuePair<string, object?>("messaging.destination.name", topic));
 
     /// <summary>Counts one delivered event with its outcome.</summary>
     /// <param name="topic">The topic it came from: its CloudEvent <c>topic</c> attribute (set by daprd), else the subscribed topic.</param>

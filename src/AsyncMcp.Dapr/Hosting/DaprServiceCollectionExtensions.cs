@@ -48,6 +48,8 @@ internal static class DaprServiceCollectionExtensions
         services.TryAddSingleton<McpDaprMetrics>();
         services.TryAddSingleton<McpEnvelopeCodec>();
         services.TryAddSingleton<McpEventPublisher>();
+        services.AddOptions<McpPublishOptions>().BindConfiguration(McpPublishOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpPublishOptions>, McpPublishOptionsValidator>());
 
         // One drain per app, whatever mix of server and client it is (see McpDrain).
         services.AddOptions<McpShutdownOptions>().BindConfiguration(McpShutdownOptions.Section).ValidateOnStart();

@@ -20,4 +20,11 @@ public static class McpCloudEventAttributes
 
     /// <summary>The W3C trace context of the message (CloudEvents distributed-tracing extension).</summary>
     public const string TraceParent = "traceparent";
+
+    /// <summary>
+    /// The same trace context again, under the name daprd looks for: a CloudEvent that has it keeps its own
+    /// <c>traceparent</c>, where one without it gets the context of the publish call (Dapr 1.12 and later), so each message
+    /// of a bulk publish stays in its own trace. Written, never read.
+    /// </summary>
+    public const string TraceId = "traceid";
 }

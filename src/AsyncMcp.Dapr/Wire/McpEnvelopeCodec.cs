@@ -46,6 +46,7 @@ internal sealed class McpEnvelopeCodec
             WriteIfPresent(writer, McpCloudEventAttributes.ReplyTo, envelope.ReplyTo?.ToString());
             WriteIfPresent(writer, McpCloudEventAttributes.Connection, envelope.Connection);
             WriteIfPresent(writer, McpCloudEventAttributes.TraceParent, envelope.TraceParent);
+            WriteIfPresent(writer, McpCloudEventAttributes.TraceId, envelope.TraceParent);
             if (envelope.Message is not null)
             {
                 writer.WriteString("datacontenttype"u8, MediaTypeNames.Application.Json);

@@ -1,13 +1,21 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using AsyncMcp.Dapr.Diagnostics;
+using AsyncMcp.Dapr.Hosting;
+using Grpc.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AsyncMcp.Dapr.Wire;
 
 /// <summary>
 /// Publishes envelopes as structured CloudEvents through the Dapr sidecar's HTTP publish API
 /// (<c>POST /v1.0/publish/{pubsub}/{topic}</c>), at the endpoint and with the API token the Dapr .NET SDK reads
-/// (<c>DAPR_HTTP_ENDPOINT</c> or <c>DAPR_HTTP_PORT</c>, <c>DAPR_API_TOKEN</c>).
+/// (<c>DAPR_HTTP_ENDPOINT</c> or <c>DAPR_HTTP_PORT</c>, <c>DAPR_API_TOKEN</c>). Publishes to one topic that wait behind
+/// another go out together through the bulk publish API (<see cref="McpPublishOptions"/>, <see cref="TopicPublishQueue"/>,
+/// <see cref="SidecarBulkPublisher"/>).
 /// </summary>
 /// <remarks>
 /// HTTP rather than <c>DaprClient</c>'s gRPC call: every request and every answer is a publish, and the SDK's gRPC publish
@@ -18,13 +26,25 @@ internal sealed class McpEventPublisher : IDisposable
     private const string ApiTokenHeader = "dapr-api-token";
     private static readonly MediaTypeHeaderValue CloudEventType = new(McpEnvelopeCodec.CloudEventContentType);
 
+    // Topics are few (the server's, one reply topic per client app); past this many, a topic's publishes go out one by one.
+    private const int MaxQueuedTopics = 1024;
+
     private readonly McpEnvelopeCodec _codec;
     private readonly HttpClient _http;
     private readonly string? _apiToken;
+    private readonly McpPublishOptions _options;
+    private readonly ILogger _logger;
+    private readonly McpDaprMetrics _metrics;
+    private readonly ConcurrentDictionary<(string PubSub, string Topic), TopicPublishQueue> _queues = new();
+    private readonly Lazy<SidecarBulkPublisher> _bulk;
+    private volatile bool _bulkUnsupported;
 
-    public McpEventPublisher(McpEnvelopeCodec codec, IConfiguration configuration)
+    public McpEventPublisher(McpEnvelopeCodec codec, IConfiguration configuration, IOptions<McpPublishOptions> options, McpDaprMetrics metrics, ILogger<McpEventPublisher> logger)
     {
         _codec = codec;
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
         var endpoint = global::Dapr.DaprDefaults.GetDefaultHttpEndpoint(configuration);
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) })
         {
@@ -34,6 +54,7 @@ internal sealed class McpEventPublisher : IDisposable
         };
         var token = global::Dapr.DaprDefaults.GetDefaultDaprApiToken(configuration);
         _apiToken = string.IsNullOrEmpty(token) ? null : token;
+        _bulk = new Lazy<SidecarBulkPublisher>(() => new SidecarBulkPublisher(global::Dapr.DaprDefaults.GetDefaultGrpcEndpoint(configuration), _apiToken));
     }
 
     /// <summary>Encodes <paramref name="envelope"/>; the caller checks the size before it publishes.</summary>
@@ -43,7 +64,29 @@ internal sealed class McpEventPublisher : IDisposable
     /// Publishes already encoded bytes to a pub/sub topic; throws <see cref="SidecarPublishException"/> when the sidecar
     /// refuses it, and <see cref="HttpRequestException"/> when the sidecar cannot be reached.
     /// </summary>
-    public async Task PublishAsync(string pubSubName, string topic, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
+    public Task PublishAsync(string pubSubName, string topic, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
+    {
+        if (!_options.BulkPublish || _bulkUnsupported)
+        {
+            return PublishOneAsync(pubSubName, topic, cloudEvent, cancellationToken);
+        }
+
+        var key = (pubSubName, topic);
+        if (!_queues.TryGetValue(key, out var queue))
+        {
+            if (_queues.Count >= MaxQueuedTopics)
+            {
+                return PublishOneAsync(pubSubName, topic, cloudEvent, cancellationToken);
+            }
+
+            queue = _queues.GetOrAdd(key, k => new TopicPublishQueue(this, k.PubSub, k.Topic, _options.MaxBulkMessages, _options.MaxBulkBytes));
+        }
+
+        return queue.PublishAsync(cloudEvent, cancellationToken);
+    }
+
+    /// <summary>Publishes one message with the sidecar's publish API.</summary>
+    internal async Task PublishOneAsync(string pubSubName, string topic, ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
     {
         // The event goes as a whole CloudEvent so that its id and extension attributes reach the subscriber unchanged.
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1.0/publish/" + Uri.EscapeDataString(pubSubName) + "/" + Uri.EscapeDataString(topic))
@@ -56,6 +99,7 @@ internal sealed class McpEventPublisher : IDisposable
             request.Headers.TryAddWithoutValidation(ApiTokenHeader, _apiToken);
         }
 
+        _metrics.PublishCall(topic, 1);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -63,7 +107,89 @@ internal sealed class McpEventPublisher : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>
+    /// Publishes the messages that waited behind another to the same topic, and completes each with its own outcome:
+    /// one message with the publish API, more with the bulk publish API (one by one when the sidecar has none).
+    /// </summary>
+    internal async Task PublishBatchAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch)
+    {
+        if (batch.Count == 1 || _bulkUnsupported)
+        {
+            await Task.WhenAll(batch.Select(entry => PublishQueuedAsync(pubSubName, topic, entry))).ConfigureAwait(false);
+            return;
+        }
+
+        // The call is cancelled only once every caller in it has given up; until then it is still wanted.
+        using var everyoneGaveUp = new CancellationTokenSource();
+        var gaveUp = 0;
+        var registrations = batch.Select(entry => entry.CancellationToken.Register(() =>
+        {
+            if (Interlocked.Increment(ref gaveUp) == batch.Count)
+            {
+                everyoneGaveUp.Cancel();
+            }
+        })).ToList();
+        try
+        {
+            if (!await SendBulkAsync(pubSubName, topic, batch, everyoneGaveUp.Token).ConfigureAwait(false))
+            {
+                _bulkUnsupported = true;
+                Log.BulkPublishUnsupported(_logger, pubSubName, topic);
+                await Task.WhenAll(batch.Select(entry => PublishQueuedAsync(pubSubName, topic, entry))).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var entry in batch)
+            {
+                entry.Failed(e);
+            }
+        }
+        finally
+        {
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
+            }
+        }
+    }
+
+    private async Task PublishQueuedAsync(string pubSubName, string topic, QueuedPublish entry)
+    {
+        try
+        {
+            await PublishOneAsync(pubSubName, topic, entry.CloudEvent, entry.CancellationToken).ConfigureAwait(false);
+            entry.Published();
+        }
+        catch (Exception e)
+        {
+            entry.Failed(e);
+        }
+    }
+
+    /// <summary>One call to the bulk publish API, which completes every message; <see langword="false"/> when the sidecar has no such API.</summary>
+    private async Task<bool> SendBulkAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _metrics.PublishCall(topic, batch.Count);
+            await _bulk.Value.PublishAsync(pubSubName, topic, batch, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            return false; // a sidecar older than the bulk API (Dapr 1.10)
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (_bulk.IsValueCreated)
+        {
+            _bulk.Value.Dispose();
+        }
+    }
 
     /// <summary>The <c>traceparent</c> of the current activity, to carry in outgoing envelopes.</summary>
     public static string? CurrentTraceParent() =>

@@ -53,4 +53,18 @@ public sealed class OptionsValidationTests
     {
         Assert.Equal("mcp-replies-client", new DaprPubSubClientOptions { AppId = "client" }.EffectiveReplyTopic);
     }
+
+    [Fact]
+    public void Publish_options_default_to_bulk_publish_within_daprds_limits_and_every_bad_one_is_named()
+    {
+        var defaults = new McpPublishOptions();
+        Assert.True(new McpPublishOptionsValidator().Validate(null, defaults).Succeeded);
+        Assert.True(defaults.BulkPublish);
+
+        var result = new McpPublishOptionsValidator().Validate(null, new McpPublishOptions { MaxBulkMessages = 1, MaxBulkBytes = 100 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Mcp:Publish:MaxBulkMessages must be between 2 and 10000; it is 1.", result.FailureMessage);
+        Assert.Contains("Mcp:Publish:MaxBulkBytes must be between 1024", result.FailureMessage);
+    }
 }

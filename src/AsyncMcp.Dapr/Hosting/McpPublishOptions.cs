@@ -1,0 +1,35 @@
+namespace AsyncMcp.Dapr.Hosting;
+
+/// <summary>
+/// How an app publishes its messages to the Dapr sidecar (configuration section <see cref="Section"/>). A publish goes
+/// out at once when nothing else is being published to its topic; publishes that arrive while one is under way wait
+/// for it and then go out together, as one call to daprd's bulk publish API. Under load that turns many sidecar calls
+/// into a few, with no delay when the app is quiet.
+/// </summary>
+public sealed class McpPublishOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string Section = "Mcp:Publish";
+
+    /// <summary>
+    /// Whether publishes to one topic that wait behind another go out together through daprd's bulk publish API
+    /// (<c>POST /v1.0-alpha1/publish/bulk/{pubsub}/{topic}</c>, Dapr 1.10 and later). Default <see langword="true"/>.
+    /// With <see langword="false"/> every message is a call of its own, as many at once as there are messages. A
+    /// sidecar without the bulk API is detected on the first batch: its messages, and all after them, are published one
+    /// by one.
+    /// </summary>
+    public bool BulkPublish { get; set; } = true;
+
+    /// <summary>
+    /// The most messages one bulk publish carries. Default 100, the number of messages daprd publishes to a broker at
+    /// once for a component without a bulk API of its own (every component this project ships: SNS/SQS, Redis,
+    /// in-memory).
+    /// </summary>
+    public int MaxBulkMessages { get; set; } = 100;
+
+    /// <summary>
+    /// The most bytes of messages one bulk publish carries. Default 1 MiB: a quarter of daprd's default limit on a
+    /// request body (<c>--max-body-size</c>, 4 MiB). A message larger than this goes out alone.
+    /// </summary>
+    public int MaxBulkBytes { get; set; } = 1024 * 1024;
+}
