@@ -202,12 +202,16 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         Assert.Equal(["event-2", "event-3"], _emulator.Published(PubSub, "mcp-requests").Select(m => Id(m.Body)));
     }
 
-    [Fact]
-    public async Task A_sidecar_without_the_bulk_API_gets_every_message_one_by_one()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_sidecar_without_the_bulk_API_or_whose_gRPC_API_cannot_be_reached_gets_every_message_one_by_one(bool grpcAnswers)
     {
-        // The gRPC endpoint answers every method with "unimplemented", as a sidecar before the bulk API does.
+        // The gRPC endpoint answers every method with "unimplemented", as a sidecar before the bulk API does; or nobody
+        // listens there (a gRPC port that is not the sidecar's).
         await using var held = await HeldPublishRoute.StartAsync();
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = held.GrpcEndpoint.ToString() });
+        var grpc = grpcAnswers ? held.GrpcEndpoint.ToString() : $"http://127.0.0.1:{LoopbackApp.FreePort()}";
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = grpc });
 
         var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
         await held.FirstArrived.WaitAsync(TestDeadline.Current);
@@ -220,7 +224,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         await publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-4")), TestDeadline.Current);
 
         Assert.Equal(["event-0", "event-1", "event-2", "event-3", "event-4"], held.EventIds.Order(StringComparer.Ordinal));
-        Assert.Equal(2, held.GrpcCalls); // the stable method and the alpha one asked once, then never again
+        Assert.Equal(grpcAnswers ? 2 : 0, held.GrpcCalls); // the stable method and the alpha one asked once, then never again
     }
 
     [Fact]

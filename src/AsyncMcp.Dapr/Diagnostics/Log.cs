@@ -106,8 +106,8 @@ internal static partial class Log
     [LoggerMessage(1094, LogLevel.Warning, "The Dapr sidecar answers but has not attached to the app (read its subscriptions) after {Wait}: sending anyway; replies may be lost until it has.")]
     public static partial void SidecarNotSubscribed(ILogger logger, TimeSpan wait);
 
-    [LoggerMessage(1095, LogLevel.Warning, "The Dapr sidecar has no bulk publish API (publishing to {PubSub}/{Topic}): messages are published one by one from now on (Dapr 1.10 or later has it; set Mcp:Publish:BulkPublish=false to skip the try).")]
-    public static partial void BulkPublishUnsupported(ILogger logger, string pubSub, string topic);
+    [LoggerMessage(1095, LogLevel.Warning, "Could not bulk publish to {PubSub}/{Topic} because {Reason}: messages are published one by one from now on (set Mcp:Publish:BulkPublish=false to skip the try).")]
+    public static partial void BulkPublishUnavailable(ILogger logger, string pubSub, string topic, string reason);
 
     [LoggerMessage(2006, LogLevel.Error, "Could not send an error reply to message {MessageId} of session {SessionId}.")]
     public static partial void ErrorReplyFailed(ILogger logger, Exception exception, string messageId, string? sessionId);

@@ -13,10 +13,10 @@ public sealed class McpPublishOptions
 
     /// <summary>
     /// Whether publishes to one topic that wait behind another go out together through daprd's bulk publish API
-    /// (<c>POST /v1.0-alpha1/publish/bulk/{pubsub}/{topic}</c>, Dapr 1.10 and later). Default <see langword="true"/>.
+    /// (gRPC <c>BulkPublishEvent</c>, or <c>BulkPublishEventAlpha1</c> before it left alpha; Dapr 1.10 and later). Default <see langword="true"/>.
     /// With <see langword="false"/> every message is a call of its own, as many at once as there are messages. A
-    /// sidecar without the bulk API is detected on the first batch: its messages, and all after them, are published one
-    /// by one.
+    /// sidecar without the bulk API, or whose gRPC endpoint cannot be reached, is detected on the first batch: its
+    /// messages, and all after them, are published one by one.
     /// </summary>
     public bool BulkPublish { get; set; } = true;
 

@@ -131,10 +131,12 @@ internal sealed class McpEventPublisher : IDisposable
         })).ToList();
         try
         {
-            if (!await SendBulkAsync(pubSubName, topic, batch, everyoneGaveUp.Token).ConfigureAwait(false))
+            if (await SendBulkAsync(pubSubName, topic, batch, everyoneGaveUp.Token).ConfigureAwait(false) is { } reason)
             {
+                // Published one by one over HTTP, as without bulk publish: same outcome for each caller, and a message
+                // the failed call may have published already is dropped by its subscribers' de-duplication.
                 _bulkUnsupported = true;
-                Log.BulkPublishUnsupported(_logger, pubSubName, topic);
+                Log.BulkPublishUnavailable(_logger, pubSubName, topic, reason);
                 await Task.WhenAll(batch.Select(entry => PublishQueuedAsync(pubSubName, topic, entry))).ConfigureAwait(false);
             }
         }
@@ -167,18 +169,25 @@ internal sealed class McpEventPublisher : IDisposable
         }
     }
 
-    /// <summary>One call to the bulk publish API, which completes every message; <see langword="false"/> when the sidecar has no such API.</summary>
-    private async Task<bool> SendBulkAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One call to the bulk publish API, which completes every message; or, when the sidecar has no such API or its gRPC
+    /// endpoint cannot be reached, why not (and no message is completed).
+    /// </summary>
+    private async Task<string?> SendBulkAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch, CancellationToken cancellationToken)
     {
         try
         {
             _metrics.PublishCall(topic, batch.Count);
             await _bulk.Value.PublishAsync(pubSubName, topic, batch, cancellationToken).ConfigureAwait(false);
-            return true;
+            return null;
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unimplemented)
         {
-            return false; // a sidecar older than the bulk API (Dapr 1.10)
+            return "it has no bulk publish API (Dapr 1.10 or later has it)";
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable)
+        {
+            return $"its gRPC API could not be reached ({LogText.Escape(e.Status.Detail)}); check DAPR_GRPC_ENDPOINT or DAPR_GRPC_PORT";
         }
     }
 

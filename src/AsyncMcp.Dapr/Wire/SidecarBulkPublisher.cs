@@ -63,7 +63,7 @@ internal sealed class SidecarBulkPublisher : IDisposable
         {
             response = await CallAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Unimplemented && e.StatusCode != StatusCode.Cancelled)
+        catch (RpcException e) when (e.StatusCode is not (StatusCode.Unimplemented or StatusCode.Unavailable or StatusCode.Cancelled))
         {
             var refusal = Refusal(e, pubSubName, topic);
             foreach (var entry in batch)
@@ -120,7 +120,6 @@ internal sealed class SidecarBulkPublisher : IDisposable
             StatusCode.InvalidArgument => HttpStatusCode.BadRequest,
             StatusCode.PermissionDenied => HttpStatusCode.Forbidden,
             StatusCode.Unauthenticated => HttpStatusCode.Unauthorized,
-            StatusCode.Unavailable => HttpStatusCode.ServiceUnavailable,
             _ => HttpStatusCode.InternalServerError,
         }, null, $"{LogText.Escape(e.Status.Detail)} (gRPC {e.StatusCode}; pubsub '{pubSubName}', topic '{topic}')");
 }
