@@ -12,14 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
 /// <summary>
-/// A stand-in for daprd's publish APIs: its HTTP publish route records each event's id and holds the first publish
-/// until <see cref="Release"/>; its gRPC endpoint (HTTP/2) knows no method, as a sidecar before the bulk API.
+/// A stand-in for daprd's publish APIs: its HTTP publish route records each event's id and holds every publish until
+/// <see cref="Release"/>; its gRPC endpoint (HTTP/2) knows no method, as a sidecar before the bulk API.
 /// </summary>
 internal sealed class HeldPublishRoute : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _firstArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _eventIds = [];
     private int _publishes;
     private int _grpcCalls;
@@ -32,8 +31,14 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
     /// <summary>The gRPC API, which answers every call "unimplemented".</summary>
     public Uri GrpcEndpoint { get; private set; } = null!;
 
-    /// <summary>Completes when the first publish has arrived (and is being held).</summary>
-    public Task FirstArrived => _firstArrived.Task;
+    /// <summary>Completes when <paramref name="count"/> publishes have arrived (and are held until <see cref="Release"/>).</summary>
+    public async Task ArrivedAsync(int count)
+    {
+        while (Volatile.Read(ref _publishes) < count)
+        {
+            await Task.Delay(5, TestDeadline.Current);
+        }
+    }
 
     /// <summary>The ids of the events published through the HTTP route, in arrival order.</summary>
     public IReadOnlyList<string> EventIds
@@ -80,7 +85,7 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
         return route;
     }
 
-    /// <summary>Lets the held first publish answer.</summary>
+    /// <summary>Lets the held publishes, and every later one, answer.</summary>
     public void Release() => _release.TrySetResult();
 
     public async ValueTask DisposeAsync()
@@ -97,11 +102,8 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
             _eventIds.Add(body.RootElement.GetProperty("id").GetString()!);
         }
 
-        if (Interlocked.Increment(ref _publishes) == 1)
-        {
-            _firstArrived.TrySetResult();
-            await _release.Task.WaitAsync(context.RequestAborted);
-        }
+        Interlocked.Increment(ref _publishes);
+        await _release.Task.WaitAsync(context.RequestAborted);
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }

@@ -125,28 +125,26 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publishes_that_wait_behind_one_go_out_in_one_bulk_call_each_as_the_exact_CloudEvent_with_its_own_trace()
+    public async Task Publishes_that_wait_behind_the_calls_under_way_go_out_in_one_bulk_call_each_as_the_exact_CloudEvent_with_its_own_trace()
     {
-        // A stand-in for daprd's HTTP publish API holds the first publish; the four published meanwhile wait for it
-        // and then go out together through the emulated sidecar's gRPC bulk publish API.
+        // A stand-in for daprd's HTTP publish API holds the calls under way; the four published meanwhile wait for one
+        // to end and then go out together through the emulated sidecar's gRPC bulk publish API.
         await using var held = await HeldPublishRoute.StartAsync();
         using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
         using var calls = new MetricCollector<int>(_services.GetRequiredService<IMeterFactory>(), McpDaprTelemetry.MeterName, "asyncmcp.publish.call.messages");
 
-        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
-        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var underWay = await FillCallsAsync(publisher, held, PubSub);
         var waiting = Enumerable.Range(1, 4)
             .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
             .ToList();
         Assert.All(waiting, t => Assert.False(t.IsCompleted));
         var before = _emulator.PublishCounts.Calls;
         held.Release();
-        await first;
-        await Task.WhenAll(waiting);
+        await Task.WhenAll(underWay.Concat(waiting));
 
-        Assert.Equal(["event-0"], held.EventIds);
+        Assert.Equal(Enumerable.Range(0, UnderWay).Select(i => $"under-way-{i}"), held.EventIds.Order(StringComparer.Ordinal));
         Assert.Equal(1, _emulator.PublishCounts.Calls - before); // one call for the four
-        Assert.Equal([1, 4], calls.GetMeasurementSnapshot().Select(m => m.Value));
+        Assert.Equal([.. Enumerable.Repeat(1, UnderWay), 4], calls.GetMeasurementSnapshot().Select(m => m.Value));
         var published = _emulator.Published(PubSub, "mcp-requests");
         Assert.Equal(["event-1", "event-2", "event-3", "event-4"], published.Select(m => Id(m.Body)));
         foreach (var message in published)
@@ -166,13 +164,12 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         await using var held = await HeldPublishRoute.StartAsync();
         using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
 
-        var first = publisher.PublishAsync("no-such-pubsub", "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
-        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var underWay = await FillCallsAsync(publisher, held, "no-such-pubsub");
         var waiting = Enumerable.Range(1, 3)
             .Select(i => publisher.PublishAsync("no-such-pubsub", "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
             .ToList();
         held.Release();
-        await first;
+        await Task.WhenAll(underWay);
 
         foreach (var publish in waiting)
         {
@@ -188,8 +185,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         await using var held = await HeldPublishRoute.StartAsync();
         using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
 
-        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
-        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var underWay = await FillCallsAsync(publisher, held, PubSub);
         using var givesUp = new CancellationTokenSource();
         var abandoned = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-1")), givesUp.Token);
         var kept = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-2")), TestDeadline.Current);
@@ -197,7 +193,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         await givesUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         held.Release();
-        await Task.WhenAll(first, kept, keptToo);
+        await Task.WhenAll(underWay.Append(kept).Append(keptToo));
 
         Assert.Equal(["event-2", "event-3"], _emulator.Published(PubSub, "mcp-requests").Select(m => Id(m.Body)));
     }
@@ -213,17 +209,17 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         var grpc = grpcAnswers ? held.GrpcEndpoint.ToString() : $"http://127.0.0.1:{LoopbackApp.FreePort()}";
         using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = grpc });
 
-        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
-        await held.FirstArrived.WaitAsync(TestDeadline.Current);
+        var underWay = await FillCallsAsync(publisher, held, PubSub);
         var waiting = Enumerable.Range(1, 3)
             .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
             .ToList();
         held.Release();
-        await first;
-        await Task.WhenAll(waiting);
+        await Task.WhenAll(underWay.Concat(waiting));
         await publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-4")), TestDeadline.Current);
 
-        Assert.Equal(["event-0", "event-1", "event-2", "event-3", "event-4"], held.EventIds.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [.. Enumerable.Range(1, 4).Select(i => $"event-{i}"), .. Enumerable.Range(0, UnderWay).Select(i => $"under-way-{i}")],
+            held.EventIds.Order(StringComparer.Ordinal));
         Assert.Equal(grpcAnswers ? 2 : 0, held.GrpcCalls); // the stable method and the alpha one asked once, then never again
     }
 
@@ -235,17 +231,28 @@ public sealed class SidecarPublishTests : IAsyncLifetime
             new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() },
             new McpPublishOptions { BulkPublish = false });
 
-        var first = publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope("event-0")), TestDeadline.Current);
-        await held.FirstArrived.WaitAsync(TestDeadline.Current);
-        var others = Enumerable.Range(1, 3)
+        var all = Enumerable.Range(0, UnderWay + 3)
             .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
             .ToList();
-        await Task.WhenAll(others); // not held: the stand-in holds the first publish only
+        await held.ArrivedAsync(UnderWay + 3); // none waits for another
         held.Release();
-        await first;
+        await Task.WhenAll(all);
 
-        Assert.Equal(["event-0", "event-1", "event-2", "event-3"], held.EventIds.Order(StringComparer.Ordinal));
+        Assert.Equal(UnderWay + 3, held.EventIds.Count);
         Assert.Empty(_emulator.Published(PubSub, "mcp-requests"));
+    }
+
+    // The publish calls one topic may have under way by default (McpPublishOptions.MaxConcurrentPublishes).
+    private static readonly int UnderWay = new McpPublishOptions().MaxConcurrentPublishes;
+
+    // Publishes as many messages as there may be sidecar calls under way, and waits until the stand-in holds them all.
+    private static async Task<List<Task>> FillCallsAsync(McpEventPublisher publisher, HeldPublishRoute held, string pubSub)
+    {
+        var underWay = Enumerable.Range(0, UnderWay)
+            .Select(i => publisher.PublishAsync(pubSub, "mcp-requests", publisher.Encode(Envelope($"under-way-{i}")), TestDeadline.Current))
+            .ToList();
+        await held.ArrivedAsync(UnderWay);
+        return underWay;
     }
 
     private static string TraceOf(string eventId) =>

@@ -2,9 +2,9 @@ namespace AsyncMcp.Dapr.Hosting;
 
 /// <summary>
 /// How an app publishes its messages to the Dapr sidecar (configuration section <see cref="Section"/>). A publish goes
-/// out at once when nothing else is being published to its topic; publishes that arrive while one is under way wait
-/// for it and then go out together, as one call to daprd's bulk publish API. Under load that turns many sidecar calls
-/// into a few, with no delay when the app is quiet.
+/// out at once while fewer than four publishes to its topic are under way; publishes that arrive beyond that wait for
+/// one of them to end and then go out together, as one call to daprd's bulk publish API. Under load that turns many
+/// sidecar calls into a few, with no delay when the app is quiet.
 /// </summary>
 public sealed class McpPublishOptions
 {
@@ -12,13 +12,23 @@ public sealed class McpPublishOptions
     public const string Section = "Mcp:Publish";
 
     /// <summary>
-    /// Whether publishes to one topic that wait behind another go out together through daprd's bulk publish API
+    /// Whether publishes to one topic that wait behind four others go out together through daprd's bulk publish API
     /// (gRPC <c>BulkPublishEvent</c>, or <c>BulkPublishEventAlpha1</c> before it left alpha; Dapr 1.10 and later). Default <see langword="true"/>.
     /// With <see langword="false"/> every message is a call of its own, as many at once as there are messages. A
     /// sidecar without the bulk API, or whose gRPC endpoint cannot be reached, is detected on the first batch: its
     /// messages, and all after them, are published one by one.
     /// </summary>
     public bool BulkPublish { get; set; } = true;
+
+    /// <summary>
+    /// How many publish calls to one topic may be under way before the next messages wait and go out together, as one
+    /// bulk publish when a call ends. Default 4: up to four messages at once go out one by one, as without bulk
+    /// publish, and only a busier topic batches. 1 batches from the second message on (group commit), which saves the
+    /// most calls under heavy load but makes messages wait at moderate load, where the batches are of two or three; on
+    /// two cores that cost 8 closed-loop sessions a fifth of their throughput and gained 64 a quarter
+    /// (docs/benchmarks.md).
+    /// </summary>
+    public int MaxConcurrentPublishes { get; set; } = 4;
 
     /// <summary>
     /// The most messages one bulk publish carries. Default 100, the number of messages daprd publishes to a broker at

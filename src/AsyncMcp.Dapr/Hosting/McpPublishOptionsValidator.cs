@@ -13,6 +13,11 @@ internal sealed class McpPublishOptionsValidator : IValidateOptions<McpPublishOp
             errors.Add($"{McpPublishOptions.Section}:{nameof(McpPublishOptions.MaxBulkMessages)} must be between 2 and 10000; it is {options.MaxBulkMessages}.");
         }
 
+        if (options.MaxConcurrentPublishes is < 1 or > 1024)
+        {
+            errors.Add($"{McpPublishOptions.Section}:{nameof(McpPublishOptions.MaxConcurrentPublishes)} must be between 1 and 1024; it is {options.MaxConcurrentPublishes}.");
+        }
+
         if (options.MaxBulkBytes is < 1024 or > 64 * 1024 * 1024)
         {
             errors.Add($"{McpPublishOptions.Section}:{nameof(McpPublishOptions.MaxBulkBytes)} must be between 1024 and 67108864 (64 MiB); it is {options.MaxBulkBytes}.");

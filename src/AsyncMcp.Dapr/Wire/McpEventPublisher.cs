@@ -13,8 +13,8 @@ namespace AsyncMcp.Dapr.Wire;
 /// <summary>
 /// Publishes envelopes as structured CloudEvents through the Dapr sidecar's HTTP publish API
 /// (<c>POST /v1.0/publish/{pubsub}/{topic}</c>), at the endpoint and with the API token the Dapr .NET SDK reads
-/// (<c>DAPR_HTTP_ENDPOINT</c> or <c>DAPR_HTTP_PORT</c>, <c>DAPR_API_TOKEN</c>). Publishes to one topic that wait behind
-/// another go out together through the bulk publish API (<see cref="McpPublishOptions"/>, <see cref="TopicPublishQueue"/>,
+/// (<c>DAPR_HTTP_ENDPOINT</c> or <c>DAPR_HTTP_PORT</c>, <c>DAPR_API_TOKEN</c>). Publishes to one topic that wait for the
+/// calls under way go out together through the bulk publish API (<see cref="McpPublishOptions"/>, <see cref="TopicPublishQueue"/>,
 /// <see cref="SidecarBulkPublisher"/>).
 /// </summary>
 /// <remarks>
@@ -79,7 +79,7 @@ internal sealed class McpEventPublisher : IDisposable
                 return PublishOneAsync(pubSubName, topic, cloudEvent, cancellationToken);
             }
 
-            queue = _queues.GetOrAdd(key, k => new TopicPublishQueue(this, k.PubSub, k.Topic, _options.MaxBulkMessages, _options.MaxBulkBytes));
+            queue = _queues.GetOrAdd(key, k => new TopicPublishQueue(this, k.PubSub, k.Topic, _options.MaxConcurrentPublishes, _options.MaxBulkMessages, _options.MaxBulkBytes));
         }
 
         return queue.PublishAsync(cloudEvent, cancellationToken);
@@ -108,7 +108,7 @@ internal sealed class McpEventPublisher : IDisposable
     }
 
     /// <summary>
-    /// Publishes the messages that waited behind another to the same topic, and completes each with its own outcome:
+    /// Publishes the messages that waited for a call to the same topic to end, and completes each with its own outcome:
     /// one message with the publish API, more with the bulk publish API (one by one when the sidecar has none).
     /// </summary>
     internal async Task PublishBatchAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch)

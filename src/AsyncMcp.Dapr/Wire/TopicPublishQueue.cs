@@ -1,31 +1,31 @@
 namespace AsyncMcp.Dapr.Wire;
 
 /// <summary>
-/// The publishes of one app to one pub/sub topic: the first goes out at once; those that arrive while it is under way
-/// wait for it and then go out together as one bulk publish (group commit). A quiet topic adds no delay; a busy one
-/// makes one sidecar call per batch instead of one per message.
+/// The publishes of one app to one pub/sub topic: each goes out at once while fewer than <c>maxCalls</c> calls to the
+/// sidecar are under way for the topic; beyond that it waits, and the publishes that waited go out together as one bulk
+/// publish when a call ends (group commit). A quiet topic publishes as it would without this; a busy one makes one
+/// sidecar call per batch instead of one per message.
 /// </summary>
-internal sealed class TopicPublishQueue(McpEventPublisher publisher, string pubSubName, string topic, int maxMessages, int maxBytes)
+internal sealed class TopicPublishQueue(McpEventPublisher publisher, string pubSubName, string topic, int maxCalls, int maxMessages, int maxBytes)
 {
     private readonly object _gate = new();
     private readonly Queue<QueuedPublish> _waiting = new();
-    private bool _sending;
+    private int _calls;
 
-    /// <summary>Publishes <paramref name="cloudEvent"/>, alone or with others queued behind the publish under way.</summary>
+    /// <summary>Publishes <paramref name="cloudEvent"/>, at once or with others when the sidecar calls catch up.</summary>
     public Task PublishAsync(ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
     {
-        QueuedPublish queued;
+        QueuedPublish? queued = null;
         lock (_gate)
         {
-            if (_sending)
+            if (_calls < maxCalls)
             {
-                queued = new QueuedPublish(cloudEvent, cancellationToken);
-                _waiting.Enqueue(queued);
+                _calls++;
             }
             else
             {
-                _sending = true;
-                queued = null!;
+                queued = new QueuedPublish(cloudEvent, cancellationToken);
+                _waiting.Enqueue(queued);
             }
         }
 
@@ -44,7 +44,7 @@ internal sealed class TopicPublishQueue(McpEventPublisher publisher, string pubS
         }
     }
 
-    /// <summary>Sends what waited while the last publish was under way, or marks the topic idle.</summary>
+    /// <summary>At the end of a call: sends what waited as the next call, or counts the call as ended.</summary>
     private void SendNext()
     {
         List<QueuedPublish> batch = [];
@@ -70,7 +70,7 @@ internal sealed class TopicPublishQueue(McpEventPublisher publisher, string pubS
 
             if (batch.Count == 0)
             {
-                _sending = false;
+                _calls--;
                 return;
             }
         }

@@ -61,10 +61,11 @@ public sealed class OptionsValidationTests
         Assert.True(new McpPublishOptionsValidator().Validate(null, defaults).Succeeded);
         Assert.True(defaults.BulkPublish);
 
-        var result = new McpPublishOptionsValidator().Validate(null, new McpPublishOptions { MaxBulkMessages = 1, MaxBulkBytes = 100 });
+        var result = new McpPublishOptionsValidator().Validate(null, new McpPublishOptions { MaxBulkMessages = 1, MaxBulkBytes = 100, MaxConcurrentPublishes = 0 });
 
         Assert.True(result.Failed);
         Assert.Contains("Mcp:Publish:MaxBulkMessages must be between 2 and 10000; it is 1.", result.FailureMessage);
         Assert.Contains("Mcp:Publish:MaxBulkBytes must be between 1024", result.FailureMessage);
+        Assert.Contains("Mcp:Publish:MaxConcurrentPublishes must be between 1 and 1024; it is 0.", result.FailureMessage);
     }
 }
