@@ -17,7 +17,7 @@ namespace AsyncMcp.Dapr.Wire;
 /// reads each into a generic JSON value and writes it again, which turns every number into a 64-bit float
 /// (dapr/dapr pkg/api/http/http.go onBulkPublish, pkg/api/http/util.go ConvertEventToBytes): an integer above 2^53 in
 /// a tool's arguments would arrive changed. Each message keeps its own trace context, carried in its CloudEvent
-/// (<see cref="McpCloudEventAttributes.TraceId"/>), which daprd leaves as it is.
+/// (<see cref="McpCloudEventAttributes.TraceId"/>), which daprd 1.12 and later leaves as it is.
 /// </remarks>
 internal sealed class SidecarBulkPublisher : IDisposable
 {
@@ -42,8 +42,8 @@ internal sealed class SidecarBulkPublisher : IDisposable
 
     /// <summary>
     /// Publishes <paramref name="batch"/> and completes each message with its outcome: published, or failed with the
-    /// sidecar's refusal. A refused call publishes none that daprd names, so each caller hears the refusal; a caller
-    /// that publishes again is harmless (subscribers drop a CloudEvent id they have seen).
+    /// sidecar's refusal. A refused call does not say which messages went out, so each caller hears the refusal; a
+    /// caller that publishes again is harmless (subscribers drop a CloudEvent id they have seen).
     /// </summary>
     public async Task PublishAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch, CancellationToken cancellationToken)
     {
