@@ -32,13 +32,7 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
     public Uri GrpcEndpoint { get; private set; } = null!;
 
     /// <summary>Completes when <paramref name="count"/> publishes have arrived (and are held until <see cref="Release"/>).</summary>
-    public async Task ArrivedAsync(int count)
-    {
-        while (Volatile.Read(ref _publishes) < count)
-        {
-            await Task.Delay(5, TestDeadline.Current);
-        }
-    }
+    public Task ArrivedAsync(int count) => Wait.UntilAsync(() => Volatile.Read(ref _publishes) >= count, TestDeadline.Current);
 
     /// <summary>The ids of the events published through the HTTP route, in arrival order.</summary>
     public IReadOnlyList<string> EventIds

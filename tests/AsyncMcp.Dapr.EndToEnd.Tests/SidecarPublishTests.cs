@@ -130,7 +130,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         // A stand-in for daprd's HTTP publish API holds the calls under way; the four published meanwhile wait for one
         // to end and then go out together through the emulated sidecar's gRPC bulk publish API.
         await using var held = await HeldPublishRoute.StartAsync();
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
+        using var publisher = HeldPublisher(held, _sidecar.GrpcEndpoint.ToString());
         using var calls = new MetricCollector<int>(_services.GetRequiredService<IMeterFactory>(), McpDaprTelemetry.MeterName, "asyncmcp.publish.call.messages");
 
         var underWay = await FillCallsAsync(publisher, held, PubSub);
@@ -162,7 +162,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     public async Task A_bulk_call_the_sidecar_refuses_fails_every_publish_in_it_with_the_refusal()
     {
         await using var held = await HeldPublishRoute.StartAsync();
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
+        using var publisher = HeldPublisher(held, _sidecar.GrpcEndpoint.ToString());
 
         var underWay = await FillCallsAsync(publisher, held, "no-such-pubsub");
         var waiting = Enumerable.Range(1, 3)
@@ -183,7 +183,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     public async Task A_caller_that_gives_up_while_waiting_is_left_out_and_the_others_are_published()
     {
         await using var held = await HeldPublishRoute.StartAsync();
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() });
+        using var publisher = HeldPublisher(held, _sidecar.GrpcEndpoint.ToString());
 
         var underWay = await FillCallsAsync(publisher, held, PubSub);
         using var givesUp = new CancellationTokenSource();
@@ -207,7 +207,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         // listens there (a gRPC port that is not the sidecar's).
         await using var held = await HeldPublishRoute.StartAsync();
         var grpc = grpcAnswers ? held.GrpcEndpoint.ToString() : $"http://127.0.0.1:{LoopbackApp.FreePort()}";
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = grpc });
+        using var publisher = HeldPublisher(held, grpc);
 
         var underWay = await FillCallsAsync(publisher, held, PubSub);
         var waiting = Enumerable.Range(1, 3)
@@ -227,9 +227,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     public async Task With_bulk_publish_off_every_message_is_a_publish_call_of_its_own()
     {
         await using var held = await HeldPublishRoute.StartAsync();
-        using var publisher = Publisher(
-            new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = _sidecar.GrpcEndpoint.ToString() },
-            new McpPublishOptions { BulkPublish = false });
+        using var publisher = HeldPublisher(held, _sidecar.GrpcEndpoint.ToString(), new McpPublishOptions { BulkPublish = false });
 
         var all = Enumerable.Range(0, UnderWay + 3)
             .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
@@ -269,6 +267,10 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         using var document = JsonDocument.Parse(cloudEvent);
         return document.RootElement.GetProperty("id").GetString()!;
     }
+
+    // A publisher whose HTTP publishes go to the held stand-in and whose bulk publishes go to grpcEndpoint.
+    private McpEventPublisher HeldPublisher(HeldPublishRoute held, string grpcEndpoint, McpPublishOptions? options = null) =>
+        Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = held.Endpoint.ToString(), ["DAPR_GRPC_ENDPOINT"] = grpcEndpoint }, options);
 
     private McpEventPublisher Publisher(Dictionary<string, string?> settings, McpPublishOptions? options = null) =>
         new(new McpEnvelopeCodec(), new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),

@@ -26,8 +26,9 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
     public void Publish(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
     {
         CheckPubSubAndTopic(pubSubName, topic);
+        var body = BuildCloudEvent(pubSubName, topic, data, contentType, metadata, traceParent, traceState, emulator.Time.GetUtcNow());
         emulator.PublishCounts.Add(1);
-        PublishChecked(pubSubName, topic, data, contentType, metadata, traceParent, traceState);
+        PutOnBroker(pubSubName, topic, body, metadata);
     }
 
     /// <summary>
@@ -60,23 +61,23 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
 
         // Every CloudEvent is built before any is published: an entry daprd cannot build fails the whole call.
         var now = emulator.Time.GetUtcNow();
-        var built = entries.Select(e => CloudEventBuilder.Build(
-            new CloudEventBuilder.Request(AppId, pubSubName, topic, e.Event, e.ContentType, e.Metadata, TraceContext.ChildOf(traceParent), traceState ?? string.Empty),
-            now)).ToList();
+        var built = entries.Select(e => BuildCloudEvent(pubSubName, topic, e.Event, e.ContentType, e.Metadata, traceParent, traceState, now)).ToList();
         emulator.PublishCounts.Add(built.Count);
         for (var i = 0; i < built.Count; i++)
         {
-            emulator.Broker.Publish(new PublishedMessage(pubSubName, topic, built[i], ContentTypes.CloudEventJson, new Dictionary<string, string>(entries[i].Metadata, StringComparer.Ordinal)));
-            emulator.Logger.Published(AppId, pubSubName, topic, null);
+            PutOnBroker(pubSubName, topic, built[i], entries[i].Metadata);
         }
     }
 
-    private void PublishChecked(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
-    {
-        var body = CloudEventBuilder.Build(
+    // The CloudEvent daprd builds for one message; its span for the message is a child of the call's traceparent.
+    private byte[] BuildCloudEvent(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState, DateTimeOffset now) =>
+        CloudEventBuilder.Build(
             new CloudEventBuilder.Request(AppId, pubSubName, topic, data, contentType, metadata, TraceContext.ChildOf(traceParent), traceState ?? string.Empty),
-            emulator.Time.GetUtcNow());
-        emulator.Broker.Publish(new PublishedMessage(pubSubName, topic, body, ContentTypes.CloudEventJson, new Dictionary<string, string>(metadata, StringComparer.Ordinal)));
+            now);
+
+    private void PutOnBroker(string pubSubName, string topic, byte[] cloudEvent, IReadOnlyDictionary<string, string> metadata)
+    {
+        emulator.Broker.Publish(new PublishedMessage(pubSubName, topic, cloudEvent, ContentTypes.CloudEventJson, new Dictionary<string, string>(metadata, StringComparer.Ordinal)));
         emulator.Logger.Published(AppId, pubSubName, topic, null);
     }
 

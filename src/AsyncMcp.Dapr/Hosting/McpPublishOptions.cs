@@ -2,7 +2,8 @@ namespace AsyncMcp.Dapr.Hosting;
 
 /// <summary>
 /// How an app publishes its messages to the Dapr sidecar (configuration section <see cref="Section"/>). A publish goes
-/// out at once while fewer than four publishes to its topic are under way; publishes that arrive beyond that wait for
+/// out at once while fewer than <see cref="MaxConcurrentPublishes"/> publishes to its topic are under way (four by
+/// default); publishes that arrive beyond that wait for
 /// one of them to end and then go out together, as one call to daprd's bulk publish API. Under load that turns many
 /// sidecar calls into a few, with no delay when the app is quiet.
 /// </summary>
@@ -12,7 +13,8 @@ public sealed class McpPublishOptions
     public const string Section = "Mcp:Publish";
 
     /// <summary>
-    /// Whether publishes to one topic that wait behind four others go out together through daprd's bulk publish API
+    /// Whether publishes to one topic that wait behind the <see cref="MaxConcurrentPublishes"/> under way go out
+    /// together through daprd's bulk publish API
     /// (gRPC <c>BulkPublishEvent</c>, or <c>BulkPublishEventAlpha1</c> before it left alpha; Dapr 1.10 and later). Default <see langword="true"/>.
     /// With <see langword="false"/> every message is a call of its own, as many at once as there are messages. A
     /// sidecar without the bulk API, or whose gRPC endpoint cannot be reached, is detected on the first batch: its

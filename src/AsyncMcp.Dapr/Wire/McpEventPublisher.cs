@@ -115,7 +115,7 @@ internal sealed class McpEventPublisher : IDisposable
     {
         if (batch.Count == 1 || _bulkUnsupported)
         {
-            await Task.WhenAll(batch.Select(entry => PublishQueuedAsync(pubSubName, topic, entry))).ConfigureAwait(false);
+            await PublishEachAsync(pubSubName, topic, batch).ConfigureAwait(false);
             return;
         }
 
@@ -137,7 +137,7 @@ internal sealed class McpEventPublisher : IDisposable
                 // the failed call may have published already is dropped by its subscribers' de-duplication.
                 _bulkUnsupported = true;
                 Log.BulkPublishUnavailable(_logger, pubSubName, topic, reason);
-                await Task.WhenAll(batch.Select(entry => PublishQueuedAsync(pubSubName, topic, entry))).ConfigureAwait(false);
+                await PublishEachAsync(pubSubName, topic, batch).ConfigureAwait(false);
             }
         }
         catch (Exception e)
@@ -155,6 +155,10 @@ internal sealed class McpEventPublisher : IDisposable
             }
         }
     }
+
+    // Each message with the publish API of its own, all at once; each caller hears its own outcome.
+    private Task PublishEachAsync(string pubSubName, string topic, IReadOnlyList<QueuedPublish> batch) =>
+        Task.WhenAll(batch.Select(entry => PublishQueuedAsync(pubSubName, topic, entry)));
 
     private async Task PublishQueuedAsync(string pubSubName, string topic, QueuedPublish entry)
     {
