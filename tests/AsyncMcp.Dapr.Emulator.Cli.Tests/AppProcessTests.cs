@@ -196,10 +196,5 @@ public sealed class AppProcessTests : IDisposable
         return RunFile.Load(path);
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static int FreePort() => AsyncMcp.Dapr.Tests.Common.FreePorts.Next();
 }

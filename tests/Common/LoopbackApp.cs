@@ -21,12 +21,7 @@ internal static class LoopbackApp
     }
 
     /// <summary>A loopback port that was free when asked: for a process that binds it itself, or for nobody listening.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 
     /// <summary>Starts <paramref name="app"/> and returns the address it listens on.</summary>
     public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
