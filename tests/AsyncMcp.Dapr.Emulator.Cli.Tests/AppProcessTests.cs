@@ -196,5 +196,5 @@ public sealed class AppProcessTests : IDisposable
         return RunFile.Load(path);
     }
 
-    internal static int FreePort() => AsyncMcp.Dapr.Tests.Common.FreePorts.Next();
+    internal static int FreePort() => Emulator.RunFiles.FreePorts.Next();
 }

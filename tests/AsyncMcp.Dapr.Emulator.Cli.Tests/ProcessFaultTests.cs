@@ -16,6 +16,16 @@ public sealed class ProcessFaultTests
     public async Task A_server_replica_killed_during_a_long_tool_call_is_answered_by_the_new_owner_of_the_actor_session()
     {
         await using var run = await ServerAndProxyRun.StartAsync(serverReplicas: 2, Ct);
+
+        // The second replica's app port was picked by the run; below the kernel's ephemeral range, so no sidecar's bind to
+        // port 0 (nor an outgoing connection) could take it before the app bound it (RunFiles/FreePorts.cs).
+        var second = run.Run.Replicas.Single(r => r.App.AppId == "server" && r.Index == 1);
+        Assert.NotEqual(run.Run.Replicas.Single(r => r.App.AppId == "server" && r.Index == 0).AppPort, second.AppPort);
+        if (RunFiles.FreePorts.EphemeralStart() is { } ephemeral)
+        {
+            Assert.InRange(second.AppPort, 1, ephemeral - 1);
+        }
+
         await using var client = await run.ConnectAsync(Ct);
         Assert.Equal("before", await ServerAndProxyRun.EchoAsync(client, "before", Ct));
 

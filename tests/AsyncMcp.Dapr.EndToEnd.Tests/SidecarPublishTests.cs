@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Emulator;
+using AsyncMcp.Dapr.Emulator.RunFiles;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
 using Microsoft.AspNetCore.Builder;
@@ -82,7 +83,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_sidecar_throws_HttpRequestException()
     {
-        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{LoopbackApp.FreePort()}" });
+        using var publisher = Publisher(new() { ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{FreePorts.Next()}" });
         var envelope = McpEnvelope.Create("publisher", null, null, new JsonRpcNotification { Method = "notifications/progress" });
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
@@ -206,7 +207,7 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         // The gRPC endpoint answers every method with "unimplemented", as a sidecar before the bulk API does; or nobody
         // listens there (a gRPC port that is not the sidecar's).
         await using var held = await HeldPublishRoute.StartAsync();
-        var grpc = grpcAnswers ? held.GrpcEndpoint.ToString() : $"http://127.0.0.1:{LoopbackApp.FreePort()}";
+        var grpc = grpcAnswers ? held.GrpcEndpoint.ToString() : $"http://127.0.0.1:{FreePorts.Next()}";
         using var publisher = HeldPublisher(held, grpc);
 
         var underWay = await FillCallsAsync(publisher, held, PubSub);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncMcp.Dapr.Emulator.RunFiles;
 
 namespace AsyncMcp.Dapr.Environments.Tests;
 
@@ -47,7 +48,7 @@ public sealed class AppCommandLineTests
     [Fact]
     public async Task The_client_without_a_sidecar_ends_with_one_line_naming_what_is_missing()
     {
-        var closed = LoopbackApp.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var closed = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         var (exitCode, output, errors) = await RunAsync("AsyncMcp.Dapr.Client", ["--urls", "http://127.0.0.1:0", "--Mcp:PubSub:AppId", "client"],
             new Dictionary<string, string> { ["DAPR_HTTP_PORT"] = closed, ["DAPR_GRPC_PORT"] = closed });

@@ -1,5 +1,6 @@
 using System.Net;
 using AsyncMcp.Dapr.Client;
+using AsyncMcp.Dapr.Emulator.RunFiles;
 using AsyncMcp.Dapr.Server;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
@@ -91,8 +92,8 @@ internal sealed class ContainerEnvironment : IAsyncDisposable
         }
 
         var components = CopyComponents(environment, rewrite);
-        var serverPort = (ushort)LoopbackApp.FreePort();
-        var clientPort = (ushort)LoopbackApp.FreePort();
+        var serverPort = (ushort)FreePorts.Next();
+        var clientPort = (ushort)FreePorts.Next();
         await TestcontainersSettings.ExposeHostPortsAsync([serverPort, clientPort], ct);
 
         // The sidecar first (it waits for its app), then the app with the sidecar's mapped ports.

@@ -1,3 +1,4 @@
+using AsyncMcp.Dapr.Emulator.RunFiles;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -24,7 +25,7 @@ public sealed class StdioFrontTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var appId = $"proxy-stdio-{protocolVersion ?? "default"}";
         var sidecar = await _dapr.Emulator.StartSidecarAsync(appId, ct);
-        var appUrl = new Uri($"http://127.0.0.1:{LoopbackApp.FreePort()}");
+        var appUrl = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var stdio = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "proxy",

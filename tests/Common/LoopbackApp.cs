@@ -20,9 +20,6 @@ internal static class LoopbackApp
         return builder;
     }
 
-    /// <summary>A loopback port that was free when asked: for a process that binds it itself, or for nobody listening.</summary>
-    public static int FreePort() => FreePorts.Next();
-
     /// <summary>Starts <paramref name="app"/> and returns the address it listens on.</summary>
     public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace AsyncMcp.Dapr.Emulator.RunFiles;
@@ -94,7 +92,7 @@ public sealed class MultiAppRun : IAsyncDisposable
             {
                 var effective = options.Command is null ? app : Rewrite(app, options.Command(app));
                 var group = Enumerable.Range(0, options.Replicas.TryGetValue(app.AppId, out var n) ? n : 1)
-                    .Select(i => new AppReplica(effective, i, i == 0 || effective.AppPort == 0 ? effective.AppPort : FreePort(), run.Emulator, options, output))
+                    .Select(i => new AppReplica(effective, i, i == 0 || effective.AppPort == 0 ? effective.AppPort : FreePorts.Next(), run.Emulator, options, output))
                     .ToList();
                 run._replicas.AddRange(group);
                 await Task.WhenAll(group.Select(r => r.StartAsync(cancellationToken))).ConfigureAwait(false);
@@ -168,12 +166,5 @@ public sealed class MultiAppRun : IAsyncDisposable
             ? LineWriter.For(Prefix, LogDestination.File, output, Path.Combine(Path.GetDirectoryName(runFile.Path)!, ".dapr", "logs"), "emulator_daprd")
             : null;
         return new LineLoggerProvider(console, file);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
