@@ -12,18 +12,19 @@ using Microsoft.Extensions.Logging;
 namespace AsyncMcp.Dapr.EndToEnd.Tests;
 
 /// <summary>
-/// A stand-in for daprd's publish APIs: its HTTP publish route records each event's id and holds every publish until
-/// <see cref="Release"/>; its gRPC endpoint (HTTP/2) knows no method, as a sidecar before the bulk API.
+/// A stand-in for daprd's publish APIs: its HTTP publish route records each event's id and holds every publish (or those
+/// to one topic) until <see cref="Release"/>; its gRPC endpoint (HTTP/2) knows no method, as a sidecar before the bulk API.
 /// </summary>
 internal sealed class HeldPublishRoute : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _eventIds = [];
+    private readonly string? _heldTopic;
     private int _publishes;
     private int _grpcCalls;
 
-    private HeldPublishRoute(WebApplication app) => _app = app;
+    private HeldPublishRoute(WebApplication app, string? heldTopic) => (_app, _heldTopic) = (app, heldTopic);
 
     /// <summary>The HTTP API (publish).</summary>
     public Uri Endpoint { get; private set; } = null!;
@@ -49,7 +50,8 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
     /// <summary>Calls that reached the gRPC endpoint.</summary>
     public int GrpcCalls => Volatile.Read(ref _grpcCalls);
 
-    public static async Task<HeldPublishRoute> StartAsync()
+    /// <summary>Starts the stand-in; with <paramref name="heldTopic"/>, publishes to other topics answer at once and are not recorded.</summary>
+    public static async Task<HeldPublishRoute> StartAsync(string? heldTopic = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -59,7 +61,7 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
             o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
         });
         var app = builder.Build();
-        var route = new HeldPublishRoute(app);
+        var route = new HeldPublishRoute(app, heldTopic);
         app.Use(async (context, next) =>
         {
             if (context.Request.Protocol == HttpProtocol.Http2)
@@ -88,8 +90,14 @@ internal sealed class HeldPublishRoute : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task PublishAsync(HttpContext context)
+    private async Task PublishAsync(HttpContext context, string topic)
     {
+        if (_heldTopic is not null && topic != _heldTopic)
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         lock (_eventIds)
         {

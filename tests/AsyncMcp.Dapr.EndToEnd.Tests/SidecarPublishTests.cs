@@ -160,6 +160,30 @@ public sealed class SidecarPublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_topic_still_batches_after_the_publisher_has_published_to_more_topics_than_it_keeps_queues_for()
+    {
+        // A server answers many clients, each on a reply topic of its own; clients come and go. Once the publisher has
+        // seen as many topics as it keeps queues for, the idle ones make room, so a new busy topic still batches.
+        await using var held = await HeldPublishRoute.StartAsync(heldTopic: "mcp-requests");
+        using var publisher = HeldPublisher(held, _sidecar.GrpcEndpoint.ToString());
+        for (var i = 0; i < McpEventPublisher.MaxQueuedTopics + 1; i++)
+        {
+            await publisher.PublishAsync(PubSub, $"mcp-replies-{i}", publisher.Encode(Envelope($"reply-{i}")), TestDeadline.Current);
+        }
+
+        var underWay = await FillCallsAsync(publisher, held, PubSub);
+        var waiting = Enumerable.Range(1, 3)
+            .Select(i => publisher.PublishAsync(PubSub, "mcp-requests", publisher.Encode(Envelope($"event-{i}")), TestDeadline.Current))
+            .ToList();
+        var before = _emulator.PublishCounts.Calls;
+        held.Release();
+        await Task.WhenAll(underWay.Concat(waiting));
+
+        Assert.Equal(1, _emulator.PublishCounts.Calls - before); // one bulk call for the three that waited
+        Assert.Equal(["event-1", "event-2", "event-3"], _emulator.Published(PubSub, "mcp-requests").Select(m => Id(m.Body)));
+    }
+
+    [Fact]
     public async Task A_bulk_call_the_sidecar_refuses_fails_every_publish_in_it_with_the_refusal()
     {
         await using var held = await HeldPublishRoute.StartAsync();

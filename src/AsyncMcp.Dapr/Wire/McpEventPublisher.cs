@@ -26,8 +26,11 @@ internal sealed class McpEventPublisher : IDisposable
     private const string ApiTokenHeader = "dapr-api-token";
     private static readonly MediaTypeHeaderValue CloudEventType = new(McpEnvelopeCodec.CloudEventContentType);
 
-    // Topics are few (the server's, one reply topic per client app); past this many, a topic's publishes go out one by one.
-    private const int MaxQueuedTopics = 1024;
+    /// <summary>
+    /// The topic queues kept at most. Topics are few at a time (the server's, one reply topic per client app), but clients
+    /// come and go: at this many, the idle queues are let go; a topic that finds every queue busy publishes one by one.
+    /// </summary>
+    internal const int MaxQueuedTopics = 1024;
 
     private readonly McpEnvelopeCodec _codec;
     private readonly HttpClient _http;
@@ -36,6 +39,7 @@ internal sealed class McpEventPublisher : IDisposable
     private readonly ILogger _logger;
     private readonly McpDaprMetrics _metrics;
     private readonly ConcurrentDictionary<(string PubSub, string Topic), TopicPublishQueue> _queues = new();
+    private readonly Lock _sweep = new();
     private readonly Lazy<SidecarBulkPublisher> _bulk;
     private volatile bool _bulkUnsupported;
 
@@ -74,7 +78,7 @@ internal sealed class McpEventPublisher : IDisposable
         var key = (pubSubName, topic);
         if (!_queues.TryGetValue(key, out var queue))
         {
-            if (_queues.Count >= MaxQueuedTopics)
+            if (_queues.Count >= MaxQueuedTopics && !RemoveIdleQueues())
             {
                 return PublishOneAsync(pubSubName, topic, cloudEvent, cancellationToken);
             }
@@ -83,6 +87,30 @@ internal sealed class McpEventPublisher : IDisposable
         }
 
         return queue.PublishAsync(cloudEvent, cancellationToken);
+    }
+
+    /// <summary>Lets go of the queues of topics with no call under way; true when that made room for another.</summary>
+    /// <remarks>
+    /// A caller that took a queue just before it was let go still publishes through it, and the topic's next caller makes a
+    /// new one: for that moment the topic may have twice its calls under way, which costs nothing but the batching.
+    /// </remarks>
+    private bool RemoveIdleQueues()
+    {
+        lock (_sweep)
+        {
+            if (_queues.Count >= MaxQueuedTopics)
+            {
+                foreach (var entry in _queues)
+                {
+                    if (entry.Value.IsIdle)
+                    {
+                        _queues.TryRemove(entry);
+                    }
+                }
+            }
+
+            return _queues.Count < MaxQueuedTopics;
+        }
     }
 
     /// <summary>Publishes one message with the sidecar's publish API.</summary>

@@ -8,9 +8,21 @@ namespace AsyncMcp.Dapr.Wire;
 /// </summary>
 internal sealed class TopicPublishQueue(McpEventPublisher publisher, string pubSubName, string topic, int maxCalls, int maxMessages, int maxBytes)
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly Queue<QueuedPublish> _waiting = new();
     private int _calls;
+
+    /// <summary>True when no call to the sidecar is under way for the topic (so nothing waits either).</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _calls == 0;
+            }
+        }
+    }
 
     /// <summary>Publishes <paramref name="cloudEvent"/>, at once or with others when the sidecar calls catch up.</summary>
     public Task PublishAsync(ReadOnlyMemory<byte> cloudEvent, CancellationToken cancellationToken)
