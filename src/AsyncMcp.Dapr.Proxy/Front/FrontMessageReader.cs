@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using AsyncMcp.Dapr.Server.Http;
@@ -19,9 +20,9 @@ internal static class FrontMessageReader
     private static readonly JsonSerializerOptions JsonOptions = McpJsonUtilities.DefaultOptions;
 
     /// <summary>Reads <paramref name="body"/>; <paramref name="sessionless"/> when the request's protocol has no <c>initialize</c>.</summary>
-    public static FrontRead Read(ReadOnlySpan<byte> body, bool sessionless = false)
+    public static FrontRead Read(ReadOnlyMemory<byte> body, bool sessionless = false)
     {
-        if (!Utf8.IsValid(body))
+        if (!Utf8.IsValid(body.Span))
         {
             return FrontRead.Fail((int)McpErrorCode.ParseError, "Parse error: the body is not valid UTF-8.");
         }
@@ -29,7 +30,7 @@ internal static class FrontMessageReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray());
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
@@ -46,7 +47,7 @@ internal static class FrontMessageReader
             }
 
             var id = IdOf(root);
-            if (FindLoneSurrogate(body) is { } where)
+            if (FindLoneSurrogate(body.Span) is { } where)
             {
                 return FrontRead.Fail((int)McpErrorCode.InvalidParams,
                     $"Invalid params: {where} holds a lone UTF-16 surrogate (\\uD800-\\uDFFF escape without its pair), which no UTF-8 message can carry.", id);
@@ -91,11 +92,14 @@ internal static class FrontMessageReader
             _ => default,
         };
 
-    // Only escaped strings can hold a lone surrogate: valid UTF-8 cannot encode one.
+    // Only escaped strings can hold a lone surrogate: valid UTF-8 cannot encode one. So only those are decoded; the last
+    // property name is kept as its bytes, for the error text.
     private static string? FindLoneSurrogate(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body);
-        string? property = null;
+        var property = ReadOnlySpan<byte>.Empty;
+        string? escapedProperty = null;
+        var inProperty = false;
         while (reader.Read())
         {
             if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
@@ -103,15 +107,19 @@ internal static class FrontMessageReader
                 continue;
             }
 
-            var text = TryGetString(ref reader);
-            if (text is null || (reader.ValueIsEscaped && HasLoneSurrogate(text)))
+            string? text = null;
+            if (reader.ValueIsEscaped && ((text = TryGetString(ref reader)) is null || HasLoneSurrogate(text)))
             {
-                return reader.TokenType == JsonTokenType.PropertyName ? "a property name" : property is null ? "a string" : $"the value of '{LogText.Escape(property)}'";
+                return reader.TokenType == JsonTokenType.PropertyName ? "a property name"
+                    : !inProperty ? "a string"
+                    : $"the value of '{LogText.Escape(escapedProperty ?? Encoding.UTF8.GetString(property))}'";
             }
 
             if (reader.TokenType == JsonTokenType.PropertyName)
             {
-                property = text;
+                inProperty = true;
+                property = reader.ValueSpan;
+                escapedProperty = text;
             }
         }
 

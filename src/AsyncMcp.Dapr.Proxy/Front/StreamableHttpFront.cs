@@ -390,21 +390,24 @@ internal sealed class StreamableHttpFront(
 
     private async Task<JsonRpcMessage?> ReadMessageAsync(HttpContext context, bool sessionless)
     {
-        byte[] body;
+        ReadOnlyMemory<byte>? body;
         try
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            body = buffer.ToArray();
+            body = await DeliveryResponse.ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes, context.RequestAborted);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            body = null;
+        }
+
+        if (body is null)
         {
             await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, (int)McpErrorCode.InvalidRequest,
                 $"Payload Too Large: the body is larger than {_options.MaxRequestBodyBytes} bytes.");
             return null;
         }
 
-        var read = FrontMessageReader.Read(body, sessionless);
+        var read = FrontMessageReader.Read(body.Value, sessionless);
         if (read.Message is null)
         {
             await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, read.ErrorCode, read.Error!, read.Id);
