@@ -102,7 +102,15 @@ public sealed class BulkPublishTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<RpcException>(() => CallAsync(request, alpha: false));
 
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode); // pkg/api/errors/pubsub.go NotFound: gRPC InvalidArgument
-        Assert.Equal("pubsub missing not found", refused.Status.Detail);
+        Assert.Equal("pubsub missing is not found", refused.Status.Detail);
+
+        // dapr/kit errors/errors.go GRPCStatus: the details ride in the status; pkg/api/grpc/grpc.go builds NotFound with no
+        // metadata (WithMetadata(nil)), and NotFound adds no ResourceInfo.
+        var status = Google.Rpc.Status.Parser.ParseFrom(refused.Trailers.GetValueBytes("grpc-status-details-bin"));
+        var info = Assert.Single(status.Details).Unpack<Google.Rpc.ErrorInfo>();
+        Assert.Equal("DAPR_PUBSUB_NOT_FOUND", info.Reason);
+        Assert.Equal("dapr.io", info.Domain);
+        Assert.Empty(info.Metadata);
     }
 
     private async Task<BulkPublishResponse> CallAsync(BulkPublishRequest request, bool alpha)

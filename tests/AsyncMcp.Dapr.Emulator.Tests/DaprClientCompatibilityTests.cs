@@ -74,7 +74,7 @@ public sealed class DaprClientCompatibilityTests : IAsyncLifetime
         var error = await Assert.ThrowsAnyAsync<DaprException>(() => _client.PublishEventAsync("nope", "orders", new { a = 1 }, TestContext.Current.CancellationToken));
         var rpc = Assert.IsType<Grpc.Core.RpcException>(error.InnerException);
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, rpc.StatusCode); // dapr/dapr pkg/api/errors/pubsub.go PubSubNotFound
-        Assert.Contains("pubsub nope not found", rpc.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("pubsub nope is not found", rpc.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

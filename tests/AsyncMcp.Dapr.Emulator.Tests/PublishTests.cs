@@ -213,23 +213,55 @@ public sealed class PublishTests : IAsyncLifetime
     [Fact]
     public async Task An_invalid_CloudEvent_body_is_refused_with_ERR_PUBSUB_CLOUD_EVENTS_SER()
     {
-        // dapr/dapr pkg/api/errors/pubsub.go PubSubCloudEventCreation: HTTP 500, "cannot create cloudevent".
+        // dapr/dapr pkg/api/errors/pubsub.go CloudEventCreation: HTTP 500, "cannot create cloudevent", built (as every
+        // pubsub error since 1.14) with dapr/kit's builder: a ResourceInfo naming the pubsub, then an ErrorInfo whose
+        // reason is errorcodes.go PubSubCloudEventsSer and whose metadata is WithAppError's appID and error.
         using var response = await PublishAsync("{not json", "application/cloudevents+json");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         Assert.Equal("ERR_PUBSUB_CLOUD_EVENTS_SER", error.GetProperty("errorCode").GetString());
         Assert.Equal("cannot create cloudevent", error.GetProperty("message").GetString());
+        var details = error.GetProperty("details").EnumerateArray().ToList();
+        Assert.Equal(["type.googleapis.com/google.rpc.ResourceInfo", "type.googleapis.com/google.rpc.ErrorInfo"], details.Select(d => d.GetProperty("@type").GetString()));
+        Assert.Equal("pubsub", details[0].GetProperty("resource_type").GetString());
+        Assert.Equal("pubsub", details[0].GetProperty("resource_name").GetString());
+        Assert.Equal("DAPR_PUBSUB_CLOUD_EVENT_CREATION", details[1].GetProperty("reason").GetString());
+        Assert.Equal("dapr.io", details[1].GetProperty("domain").GetString());
+        Assert.Equal("publisher", details[1].GetProperty("metadata").GetProperty("appID").GetString());
         Assert.Empty(_emulator.Published("pubsub", "orders"));
     }
 
     [Fact]
     public async Task Publishing_to_an_unknown_pubsub_is_404_ERR_PUBSUB_NOT_FOUND()
     {
+        // dapr/dapr pkg/api/errors/pubsub.go NotFound (1.14 and later): "%s %s is not found", HTTP 404, an ErrorInfo with
+        // the reason DAPR_PUBSUB_NOT_FOUND and the call's metadata, and no ResourceInfo (skipResourceInfo); dapr/kit
+        // errors/errors.go JSONErrorValue writes the details after the code and the message.
         using var response = await PublishAsync("{}", "application/json", "/v1.0/publish/missing/orders");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         Assert.Equal("ERR_PUBSUB_NOT_FOUND", error.GetProperty("errorCode").GetString());
-        Assert.Equal("pubsub missing not found", error.GetProperty("message").GetString());
+        Assert.Equal("pubsub missing is not found", error.GetProperty("message").GetString());
+        var info = Assert.Single(error.GetProperty("details").EnumerateArray());
+        Assert.Equal("type.googleapis.com/google.rpc.ErrorInfo", info.GetProperty("@type").GetString());
+        Assert.Equal("DAPR_PUBSUB_NOT_FOUND", info.GetProperty("reason").GetString());
+        Assert.Equal("dapr.io", info.GetProperty("domain").GetString());
+        Assert.Equal(JsonValueKind.Object, info.GetProperty("metadata").ValueKind);
+    }
+
+    [Fact]
+    public async Task Publishing_without_a_topic_is_404_ERR_TOPIC_NAME_EMPTY_naming_the_pubsub()
+    {
+        // dapr/dapr pkg/api/errors/pubsub.go TopicEmpty and pkg/messages/errorcodes/errorcodes.go PubSubTopicNameEmpty
+        // (ERR_TOPIC_NAME_EMPTY since 1.15): HTTP 404, a ResourceInfo naming the pubsub, the reason DAPR_PUBSUB_TOPIC_NAME_EMPTY.
+        using var response = await PublishAsync("{}", "application/json", "/v1.0/publish/pubsub/");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("ERR_TOPIC_NAME_EMPTY", error.GetProperty("errorCode").GetString());
+        Assert.Equal("topic is empty in pubsub pubsub", error.GetProperty("message").GetString());
+        var details = error.GetProperty("details").EnumerateArray().ToList();
+        Assert.Equal("pubsub", details[0].GetProperty("resource_name").GetString());
+        Assert.Equal("DAPR_PUBSUB_TOPIC_NAME_EMPTY", details[1].GetProperty("reason").GetString());
     }
 
     [Fact]

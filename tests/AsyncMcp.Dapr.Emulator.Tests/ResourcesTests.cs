@@ -100,7 +100,13 @@ public sealed class ResourcesTests : IDisposable
         await using var client = await emulator.StartSidecarAsync("client", TestContext.Current.CancellationToken);
         using var http = new HttpClient();
         using var response = await http.GetAsync(new Uri(client.HttpEndpoint, "/v1.0/state/statestore/k"), TestContext.Current.CancellationToken);
-        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode); // no state store for this app: ERR_STATE_STORE_NOT_CONFIGURED
+        // No state store for this app: dapr/dapr pkg/api/errors/state.go NotConfigured, HTTP 500, "state store %s is not
+        // configured", the reason DAPR_STATE_NOT_CONFIGURED.
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        using var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("ERR_STATE_STORE_NOT_CONFIGURED", error.RootElement.GetProperty("errorCode").GetString());
+        Assert.Equal("state store statestore is not configured", error.RootElement.GetProperty("message").GetString());
+        Assert.Equal("DAPR_STATE_NOT_CONFIGURED", error.RootElement.GetProperty("details")[0].GetProperty("reason").GetString());
     }
 
     [Fact]

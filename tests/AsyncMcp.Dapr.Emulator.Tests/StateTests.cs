@@ -139,9 +139,16 @@ public sealed class StateTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_store_is_ERR_STATE_STORE_NOT_FOUND()
     {
+        // dapr/dapr pkg/api/errors/state.go NotFound: HTTP 400, "state store %s is not found", an ErrorInfo with the
+        // reason DAPR_STATE_NOT_FOUND (errorcodes.go StateStoreNotFound) and the app id, no ResourceInfo.
         using var response = await SendAsync(_a, HttpMethod.Get, "/v1.0/state/nope/k");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("ERR_STATE_STORE_NOT_FOUND", await ErrorCodeAsync(response));
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("ERR_STATE_STORE_NOT_FOUND", error.RootElement.GetProperty("errorCode").GetString());
+        Assert.Equal("state store nope is not found", error.RootElement.GetProperty("message").GetString());
+        var info = Assert.Single(error.RootElement.GetProperty("details").EnumerateArray());
+        Assert.Equal("DAPR_STATE_NOT_FOUND", info.GetProperty("reason").GetString());
+        Assert.Equal("app-a", info.GetProperty("metadata").GetProperty("appID").GetString());
     }
 
     [Fact]

@@ -76,6 +76,8 @@ public sealed class SidecarPublishTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, refused.Status);
         Assert.Equal("ERR_PUBSUB_NOT_FOUND", refused.ErrorCode);
+        Assert.Equal("DAPR_PUBSUB_NOT_FOUND", refused.Reason); // the ErrorInfo of the body's details
+        Assert.Contains("ERR_PUBSUB_NOT_FOUND DAPR_PUBSUB_NOT_FOUND", refused.Message, StringComparison.Ordinal);
         Assert.Contains("no-such-pubsub", refused.Message, StringComparison.Ordinal);
         Assert.Contains("mcp-requests", refused.Message, StringComparison.Ordinal);
     }
@@ -199,8 +201,9 @@ public sealed class SidecarPublishTests : IAsyncLifetime
         foreach (var publish in waiting)
         {
             var refused = await Assert.ThrowsAsync<SidecarPublishException>(() => publish);
-            Assert.Contains("pubsub no-such-pubsub not found", refused.Message, StringComparison.Ordinal); // daprd's message
+            Assert.Contains("pubsub no-such-pubsub is not found", refused.Message, StringComparison.Ordinal); // daprd's message
             Assert.Contains("InvalidArgument", refused.Message, StringComparison.Ordinal); // and its gRPC status
+            Assert.Equal("DAPR_PUBSUB_NOT_FOUND", refused.Reason); // from the status details
         }
     }
 

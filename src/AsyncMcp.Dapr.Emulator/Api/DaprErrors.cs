@@ -8,28 +8,50 @@ namespace AsyncMcp.Dapr.Emulator.Api;
 /// </summary>
 internal static class DaprErrors
 {
-    public static DaprApiException PubSubEmpty() =>
-        new("ERR_PUBSUB_EMPTY", 404, StatusCode.InvalidArgument, "pubsub name is empty");
+    // The pubsub errors are built with dapr/kit's error builder (daprd 1.14 and later): each carries an ErrorInfo whose
+    // reason is in pkg/messages/errorcodes/errorcodes.go, and all but NotFound a ResourceInfo naming the pubsub.
 
-    public static DaprApiException PubSubNotFound(string name) =>
-        new("ERR_PUBSUB_NOT_FOUND", 404, StatusCode.InvalidArgument, $"pubsub {name} not found");
+    public static DaprApiException PubSubEmpty(IReadOnlyDictionary<string, string> metadata) =>
+        PubSub("ERR_PUBSUB_EMPTY", "DAPR_PUBSUB_NAME_EMPTY", 404, "pubsub name is empty", metadata, pubSubName: string.Empty);
 
-    public static DaprApiException TopicEmpty(string name) =>
-        new("ERR_TOPIC_EMPTY", 404, StatusCode.InvalidArgument, $"topic is empty in pubsub {name}");
+    public static DaprApiException PubSubNotFound(string name, IReadOnlyDictionary<string, string> metadata) =>
+        PubSub("ERR_PUBSUB_NOT_FOUND", "DAPR_PUBSUB_NOT_FOUND", 404, $"pubsub {name} is not found", metadata, pubSubName: null);
 
-    public static DaprApiException CloudEventCreation() =>
-        new("ERR_PUBSUB_CLOUD_EVENTS_SER", 500, StatusCode.InvalidArgument, "cannot create cloudevent");
+    public static DaprApiException TopicEmpty(string name, IReadOnlyDictionary<string, string> metadata) =>
+        PubSub("ERR_TOPIC_NAME_EMPTY", "DAPR_PUBSUB_TOPIC_NAME_EMPTY", 404, $"topic is empty in pubsub {name}", metadata, name);
+
+    public static DaprApiException CloudEventCreation(string pubSubName, string appId, string error) =>
+        PubSub("ERR_PUBSUB_CLOUD_EVENTS_SER", "DAPR_PUBSUB_CLOUD_EVENT_CREATION", 500, "cannot create cloudevent",
+            new Dictionary<string, string> { ["appID"] = appId, ["error"] = error }, pubSubName);
 
     /// <summary>A bulk publish entry without an id, or with another entry's (PubSubTopicError.MarshalEvents).</summary>
-    public static DaprApiException BulkPublishEntryId(string pubSubName, string topic) =>
-        new("ERR_PUBSUB_EVENTS_SER", 400, StatusCode.InvalidArgument,
-            $"error marshaling events to bytes for topic {topic} pubsub {pubSubName}. error: entryId is duplicated or not present for entry");
+    public static DaprApiException BulkPublishEntryId(string pubSubName, string topic, string appId)
+    {
+        const string Error = "entryId is duplicated or not present for entry";
+        return PubSub("ERR_PUBSUB_EVENTS_SER", "DAPR_PUBSUB_MARSHAL_EVENTS", 400,
+            $"error marshaling events to bytes for topic {topic} pubsub {pubSubName}. error: {Error}",
+            new Dictionary<string, string> { ["appID"] = appId, ["error"] = Error }, pubSubName);
+    }
 
-    public static DaprApiException StateStoreNotFound(string name) =>
-        new("ERR_STATE_STORE_NOT_FOUND", 400, StatusCode.InvalidArgument, $"state store {name} is not found");
+    // PubSubMetadataError.build: every one of these is gRPC InvalidArgument; a null pubSubName leaves the ResourceInfo out.
+    private static DaprApiException PubSub(string code, string reason, int httpStatus, string message, IReadOnlyDictionary<string, string> metadata, string? pubSubName) =>
+        new(code, httpStatus, StatusCode.InvalidArgument, message)
+        {
+            Details = new DaprErrorDetails(reason, metadata, ResourceType: "pubsub", ResourceName: pubSubName),
+        };
 
-    public static DaprApiException StateStoresNotConfigured() =>
-        new("ERR_STATE_STORE_NOT_CONFIGURED", 500, StatusCode.FailedPrecondition, "state store is not configured");
+    // pkg/api/errors/state.go NotFound and NotConfigured: an ErrorInfo with the app id, no ResourceInfo.
+    public static DaprApiException StateStoreNotFound(string name, string appId) =>
+        new("ERR_STATE_STORE_NOT_FOUND", 400, StatusCode.InvalidArgument, $"state store {name} is not found")
+        {
+            Details = new DaprErrorDetails("DAPR_STATE_NOT_FOUND", new Dictionary<string, string> { ["appID"] = appId }),
+        };
+
+    public static DaprApiException StateStoresNotConfigured(string name, string appId) =>
+        new("ERR_STATE_STORE_NOT_CONFIGURED", 500, StatusCode.FailedPrecondition, $"state store {name} is not configured")
+        {
+            Details = new DaprErrorDetails("DAPR_STATE_NOT_CONFIGURED", new Dictionary<string, string> { ["appID"] = appId }),
+        };
 
     public static DaprApiException MalformedRequest(string message) =>
         new("ERR_MALFORMED_REQUEST", 400, StatusCode.InvalidArgument, message);

@@ -13,6 +13,7 @@ internal sealed class DaprGrpcService(SidecarApi api)
 {
     public Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context) => Run(() =>
     {
+        api.CheckPubSubAndTopic(request.PubsubName, request.Topic, request.Metadata, grpc: true);
         api.Publish(request.PubsubName, request.Topic, request.Data.Memory, request.DataContentType, request.Metadata,
             context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"));
         return new Empty();
@@ -31,8 +32,8 @@ internal sealed class DaprGrpcService(SidecarApi api)
         {
             if (entry.EntryId.Length == 0 || !ids.Add(entry.EntryId))
             {
-                api.CheckPubSubAndTopic(request.PubsubName, request.Topic); // daprd checks those first
-                throw DaprErrors.BulkPublishEntryId(request.PubsubName, request.Topic);
+                api.CheckPubSubAndTopic(request.PubsubName, request.Topic, request.Metadata, grpc: true); // daprd checks those first
+                throw DaprErrors.BulkPublishEntryId(request.PubsubName, request.Topic, api.AppId);
             }
 
             IReadOnlyDictionary<string, string> metadata = entry.Metadata.Count == 0
@@ -41,7 +42,7 @@ internal sealed class DaprGrpcService(SidecarApi api)
             entries.Add(new BulkPublishEntry(entry.EntryId, entry.Event.Memory, entry.ContentType, metadata));
         }
 
-        api.BulkPublish(request.PubsubName, request.Topic, entries,
+        api.BulkPublish(request.PubsubName, request.Topic, entries, request.Metadata,
             context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"));
         return new BulkPublishResponse();
     });

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace AsyncMcp.Dapr.Emulator.Api;
 
-/// <summary>Runs an HTTP API handler and answers its failures as daprd does: <c>{"errorCode", "message"}</c>.</summary>
+/// <summary>
+/// Runs an HTTP API handler and answers its failures as daprd does: <c>{"errorCode", "message"}</c>, and the error's
+/// <c>details</c> when daprd builds it with them (dapr/kit errors/errors.go JSONErrorValue).
+/// </summary>
 internal static class HttpErrors
 {
     public static async Task Handle(HttpContext context, Func<Task> action)
@@ -14,7 +17,7 @@ internal static class HttpErrors
         }
         catch (DaprApiException e)
         {
-            await WriteError(context, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
+            await WriteError(context, e.HttpStatus, e.ErrorCode, e.Message, e.Details).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
@@ -22,11 +25,54 @@ internal static class HttpErrors
         }
     }
 
-    private static Task WriteError(HttpContext context, int status, string code, string message)
+    private static Task WriteError(HttpContext context, int status, string code, string message, DaprErrorDetails? details = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["errorCode"] = code, ["message"] = message });
-        return context.Response.Body.WriteAsync(body).AsTask();
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("errorCode", code);
+            json.WriteString("message", message);
+            if (details is not null)
+            {
+                WriteDetails(json, message, details);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return context.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
+    }
+
+    // The ResourceInfo first, then the ErrorInfo, as the builder appends them; each detail's keys in Go's map order.
+    private static void WriteDetails(Utf8JsonWriter json, string message, DaprErrorDetails details)
+    {
+        json.WriteStartArray("details");
+        if (details.ResourceName is { } resource)
+        {
+            json.WriteStartObject();
+            json.WriteString("@type", "type.googleapis.com/google.rpc.ResourceInfo");
+            json.WriteString("description", message);
+            json.WriteString("owner", string.Empty);
+            json.WriteString("resource_name", resource);
+            json.WriteString("resource_type", details.ResourceType);
+            json.WriteEndObject();
+        }
+
+        json.WriteStartObject();
+        json.WriteString("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        json.WriteString("domain", DaprErrorDetails.Domain);
+        json.WriteStartObject("metadata");
+        foreach (var (key, value) in details.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+        json.WriteString("reason", details.Reason);
+        json.WriteEndObject();
+        json.WriteEndArray();
     }
 }

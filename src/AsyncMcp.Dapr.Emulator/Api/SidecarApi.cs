@@ -25,27 +25,29 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
     /// </summary>
     public void Publish(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
     {
-        CheckPubSubAndTopic(pubSubName, topic);
+        CheckPubSubAndTopic(pubSubName, topic, metadata);
         var body = BuildCloudEvent(pubSubName, topic, data, contentType, metadata, traceParent, traceState, emulator.Time.GetUtcNow());
         emulator.PublishCounts.Add(1);
         PutOnBroker(pubSubName, topic, body, metadata);
     }
 
     /// <summary>
-    /// Checks the pubsub and topic of a publish call, as daprd does before it reads the call's body
-    /// (dapr/dapr pkg/api/http/http.go validateAndGetPubsubAndTopic).
+    /// Checks the pubsub and topic of a publish call, as daprd does before it reads the call's body (dapr/dapr
+    /// pkg/api/http/http.go and pkg/api/grpc/grpc.go validateAndGetPubsubAndTopic): the errors carry the call's metadata,
+    /// except an unknown pubsub over gRPC, whose error daprd builds with none.
     /// </summary>
-    public void CheckPubSubAndTopic(string pubSubName, string topic)
+    public void CheckPubSubAndTopic(string pubSubName, string topic, IReadOnlyDictionary<string, string> metadata, bool grpc = false)
     {
         if (string.IsNullOrEmpty(pubSubName))
         {
-            throw DaprErrors.PubSubEmpty();
+            throw DaprErrors.PubSubEmpty(metadata);
         }
 
-        var component = Components.FirstOrDefault(c => c.IsPubSub && c.Name == pubSubName) ?? throw DaprErrors.PubSubNotFound(pubSubName);
+        var component = Components.FirstOrDefault(c => c.IsPubSub && c.Name == pubSubName)
+            ?? throw DaprErrors.PubSubNotFound(pubSubName, grpc ? new Dictionary<string, string>() : metadata);
         if (string.IsNullOrEmpty(topic))
         {
-            throw DaprErrors.TopicEmpty(component.Name);
+            throw DaprErrors.TopicEmpty(component.Name, metadata);
         }
     }
 
@@ -55,9 +57,9 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
     /// (every one the emulator has) to its default bulk publisher, which publishes the entries one by one
     /// (dapr/dapr pkg/runtime/pubsub/default_bulkpub.go). The broker takes every message, so none fails.
     /// </summary>
-    public void BulkPublish(string pubSubName, string topic, IReadOnlyList<BulkPublishEntry> entries, string? traceParent, string? traceState)
+    public void BulkPublish(string pubSubName, string topic, IReadOnlyList<BulkPublishEntry> entries, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
     {
-        CheckPubSubAndTopic(pubSubName, topic);
+        CheckPubSubAndTopic(pubSubName, topic, metadata, grpc: true);
 
         // Every CloudEvent is built before any is published: an entry daprd cannot build fails the whole call.
         var now = emulator.Time.GetUtcNow();
@@ -86,13 +88,13 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
     {
         if (!Components.Any(c => c.IsStateStore))
         {
-            throw DaprErrors.StateStoresNotConfigured();
+            throw DaprErrors.StateStoresNotConfigured(storeName, AppId);
         }
 
         var store = emulator.StateStore(storeName);
         if (store is null || !store.Spec.IsVisibleTo(AppId))
         {
-            throw DaprErrors.StateStoreNotFound(storeName);
+            throw DaprErrors.StateStoreNotFound(storeName, AppId);
         }
 
         return store;

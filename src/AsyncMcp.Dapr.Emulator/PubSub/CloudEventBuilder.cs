@@ -64,16 +64,16 @@ internal static class CloudEventBuilder
         {
             document = JsonDocument.Parse(request.Data);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            throw DaprErrors.CloudEventCreation();
+            throw DaprErrors.CloudEventCreation(request.PubSubName, request.AppId, e.Message);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw DaprErrors.CloudEventCreation();
+                throw DaprErrors.CloudEventCreation(request.PubSubName, request.AppId, $"a CloudEvent must be a JSON object, not {document.RootElement.ValueKind}");
             }
 
             var fields = new SortedDictionary<string, object>(StringComparer.Ordinal);

@@ -65,7 +65,7 @@ internal sealed class SidecarBulkPublisher : IDisposable
         }
         catch (RpcException e) when (e.StatusCode is not (StatusCode.Unimplemented or StatusCode.Unavailable or StatusCode.Cancelled))
         {
-            var refusal = Refusal(e, pubSubName, topic);
+            var refusal = SidecarPublishException.FromGrpc(e, pubSubName, topic);
             foreach (var entry in batch)
             {
                 entry.Failed(refusal);
@@ -80,7 +80,7 @@ internal sealed class SidecarBulkPublisher : IDisposable
         {
             if (failed.TryGetValue(i.ToString(CultureInfo.InvariantCulture), out var error))
             {
-                batch[i].Failed(new SidecarPublishException(HttpStatusCode.InternalServerError, "ERR_PUBSUB_PUBLISH_MESSAGE",
+                batch[i].Failed(new SidecarPublishException(HttpStatusCode.InternalServerError, "ERR_PUBSUB_PUBLISH_MESSAGE", null,
                     $"{LogText.Escape(string.IsNullOrEmpty(error) ? "the sidecar gave no reason" : error)} (pubsub '{pubSubName}', topic '{topic}')"));
             }
             else
@@ -111,15 +111,4 @@ internal sealed class SidecarBulkPublisher : IDisposable
         return await _client.BulkPublishEventAlpha1Async(request, _headers, cancellationToken: cancellationToken).ConfigureAwait(false);
 #pragma warning restore CS0612
     }
-
-    // daprd's gRPC errors carry its error code in their details; its message and the gRPC status say enough.
-    private static SidecarPublishException Refusal(RpcException e, string pubSubName, string topic) =>
-        new(e.StatusCode switch
-        {
-            StatusCode.NotFound => HttpStatusCode.NotFound,
-            StatusCode.InvalidArgument => HttpStatusCode.BadRequest,
-            StatusCode.PermissionDenied => HttpStatusCode.Forbidden,
-            StatusCode.Unauthenticated => HttpStatusCode.Unauthorized,
-            _ => HttpStatusCode.InternalServerError,
-        }, null, $"{LogText.Escape(e.Status.Detail)} (gRPC {e.StatusCode}; pubsub '{pubSubName}', topic '{topic}')");
 }
