@@ -154,9 +154,23 @@ public sealed class StateTests : IAsyncLifetime
     [Fact]
     public async Task A_key_with_the_separator_is_a_malformed_request()
     {
+        // dapr/dapr pkg/components/state/state_config.go (the message) and pkg/api/errors/state.go InvalidKeyName: HTTP
+        // 400 ERR_MALFORMED_REQUEST; details, in dapr/kit's order, a BadRequest field violation naming the key, a
+        // ResourceInfo naming the store with an empty description, an ErrorInfo DAPR_STATE_ILLEGAL_KEY with no metadata.
         using var response = await SendAsync(_a, HttpMethod.Get, "/v1.0/state/store/a||b");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("ERR_MALFORMED_REQUEST", await ErrorCodeAsync(response));
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("ERR_MALFORMED_REQUEST", error.RootElement.GetProperty("errorCode").GetString());
+        Assert.Equal("input key/keyPrefix 'a||b' can't contain '||'", error.RootElement.GetProperty("message").GetString());
+        var details = error.RootElement.GetProperty("details").EnumerateArray().ToList();
+        Assert.Equal(
+            ["type.googleapis.com/google.rpc.BadRequest", "type.googleapis.com/google.rpc.ResourceInfo", "type.googleapis.com/google.rpc.ErrorInfo"],
+            details.Select(d => d.GetProperty("@type").GetString()));
+        Assert.Equal("a||b", details[0].GetProperty("field_violations")[0].GetProperty("field").GetString());
+        Assert.Equal("store", details[1].GetProperty("resource_name").GetString());
+        Assert.Equal("", details[1].GetProperty("description").GetString());
+        Assert.Equal("DAPR_STATE_ILLEGAL_KEY", details[2].GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, details[2].GetProperty("metadata").ValueKind);
     }
 
     [Theory]

@@ -33,11 +33,12 @@ internal static class DaprErrors
             new Dictionary<string, string> { ["appID"] = appId, ["error"] = Error }, pubSubName);
     }
 
-    // PubSubMetadataError.build: every one of these is gRPC InvalidArgument; a null pubSubName leaves the ResourceInfo out.
+    // PubSubMetadataError.build: every one of these is gRPC InvalidArgument; its ResourceInfo (left out for a null
+    // pubSubName) describes the resource with the error's message.
     private static DaprApiException PubSub(string code, string reason, int httpStatus, string message, IReadOnlyDictionary<string, string> metadata, string? pubSubName) =>
         new(code, httpStatus, StatusCode.InvalidArgument, message)
         {
-            Details = new DaprErrorDetails(reason, metadata, ResourceType: "pubsub", ResourceName: pubSubName),
+            Details = new DaprErrorDetails(reason, metadata) { Resource = pubSubName is null ? null : new ErrorResource("pubsub", pubSubName, message) },
         };
 
     // pkg/api/errors/state.go NotFound and NotConfigured: an ErrorInfo with the app id, no ResourceInfo.
@@ -51,6 +52,20 @@ internal static class DaprErrors
         new("ERR_STATE_STORE_NOT_CONFIGURED", 500, StatusCode.FailedPrecondition, $"state store {name} is not configured")
         {
             Details = new DaprErrorDetails("DAPR_STATE_NOT_CONFIGURED", new Dictionary<string, string> { ["appID"] = appId }),
+        };
+
+    /// <summary>
+    /// A state key with daprd's separator (pkg/api/errors/state.go InvalidKeyName): a field violation naming the key, a
+    /// ResourceInfo naming the store (with an empty description), the reason DAPR_STATE_ILLEGAL_KEY and no metadata.
+    /// </summary>
+    public static DaprApiException InvalidKeyName(string storeName, string key, string message) =>
+        new("ERR_MALFORMED_REQUEST", 400, StatusCode.InvalidArgument, message)
+        {
+            Details = new DaprErrorDetails("DAPR_STATE_ILLEGAL_KEY", null)
+            {
+                FieldViolation = new ErrorFieldViolation(key, message),
+                Resource = new ErrorResource("state", storeName, string.Empty),
+            },
         };
 
     public static DaprApiException MalformedRequest(string message) =>

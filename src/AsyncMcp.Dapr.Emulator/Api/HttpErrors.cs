@@ -35,44 +35,10 @@ internal static class HttpErrors
             json.WriteStartObject();
             json.WriteString("errorCode", code);
             json.WriteString("message", message);
-            if (details is not null)
-            {
-                WriteDetails(json, message, details);
-            }
-
+            details?.WriteJson(json);
             json.WriteEndObject();
         }
 
         return context.Response.Body.WriteAsync(buffer.ToArray()).AsTask();
-    }
-
-    // The ResourceInfo first, then the ErrorInfo, as the builder appends them; each detail's keys in Go's map order.
-    private static void WriteDetails(Utf8JsonWriter json, string message, DaprErrorDetails details)
-    {
-        json.WriteStartArray("details");
-        if (details.ResourceName is { } resource)
-        {
-            json.WriteStartObject();
-            json.WriteString("@type", "type.googleapis.com/google.rpc.ResourceInfo");
-            json.WriteString("description", message);
-            json.WriteString("owner", string.Empty);
-            json.WriteString("resource_name", resource);
-            json.WriteString("resource_type", details.ResourceType);
-            json.WriteEndObject();
-        }
-
-        json.WriteStartObject();
-        json.WriteString("@type", "type.googleapis.com/google.rpc.ErrorInfo");
-        json.WriteString("domain", DaprErrorDetails.Domain);
-        json.WriteStartObject("metadata");
-        foreach (var (key, value) in details.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
-        {
-            json.WriteString(key, value);
-        }
-
-        json.WriteEndObject();
-        json.WriteString("reason", details.Reason);
-        json.WriteEndObject();
-        json.WriteEndArray();
     }
 }

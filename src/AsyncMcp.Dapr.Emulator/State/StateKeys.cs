@@ -34,7 +34,7 @@ internal sealed class StateKeys
     {
         if (key.Contains(Separator, StringComparison.Ordinal))
         {
-            throw DaprErrors.MalformedRequest($"input key/keyPrefix '{key}' can't contain '{Separator}'");
+            throw DaprErrors.InvalidKeyName(_storeName, key, $"input key/keyPrefix '{key}' can't contain '{Separator}'");
         }
 
         return _strategy switch
