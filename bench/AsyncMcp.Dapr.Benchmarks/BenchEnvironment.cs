@@ -24,6 +24,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>A bare HTTP endpoint that sends the request's body back: one loopback exchange and nothing else.</summary>
     public Uri LoopbackEndpoint { get; private set; } = null!;
 
+    /// <summary>The pub/sub round trip without MCP: the transport under the pub/sub paths.</summary>
+    public PubSubRoundTrip RoundTrip { get; } = new();
+
     /// <summary>The client of <see cref="LoopbackEndpoint"/>, pooling its connections as the MCP clients do.</summary>
     public HttpClient LoopbackClient { get; } = new();
 
@@ -86,6 +89,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         environment.ActorSessionsTransport = await environment.StartDurableHostAsync("actors", "Mcp:Sessions:Actors", ActorSessionsTopic);
         environment.WorkflowSessionsTransport = await environment.StartDurableHostAsync("workflows", "Mcp:Sessions:Workflows", WorkflowSessionsTopic);
         await environment.StartLoopbackAsync();
+        await environment.StartAsync("bench-echo", PubSubRoundTrip.BuildEcho, null);
+        await environment.StartAsync("bench-caller", environment.RoundTrip.BuildCaller, null);
         return environment;
     }
 

@@ -49,6 +49,13 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
                 await response.Content.ReadAsByteArrayAsync();
             },
         },
+        // Not an MCP path either: the pub/sub path's four exchanges, codec and publisher with no MCP client, server or
+        // session host; the pub/sub path's cost beyond it is the MCP layers' (the client it opens is not used).
+        new("pubsub-transport", BenchmarkReport.PubSubTransportPath, "direct", token => environment.ConnectDirectAsync(null, token))
+        {
+            Exchanges = 4,
+            Call = _ => environment.RoundTrip.CallAsync(),
+        },
         new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)) { Exchanges = 1 },
         new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)) { Exchanges = 4 },
         // Beyond pub/sub: the actor call (server → sidecar → server) and the record's save (server → sidecar).
