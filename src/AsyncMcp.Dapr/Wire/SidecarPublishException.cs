@@ -36,7 +36,7 @@ internal sealed class SidecarPublishException(HttpStatusCode status, string? err
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                code = root.TryGetProperty("errorCode", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                code = root.TryGetProperty("errorCode", out var c) && c.ValueKind == JsonValueKind.String ? LogText.Escape(c.GetString()) : null;
                 message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : body;
                 reason = root.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array
                     ? details.EnumerateArray().Select(ErrorInfoReason).FirstOrDefault(r => r is not null)
