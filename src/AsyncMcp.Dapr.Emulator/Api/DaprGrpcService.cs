@@ -13,9 +13,8 @@ internal sealed class DaprGrpcService(SidecarApi api)
 {
     public Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context) => Run(() =>
     {
-        api.CheckPubSubAndTopic(request.PubsubName, request.Topic, request.Metadata, grpc: true);
         api.Publish(request.PubsubName, request.Topic, request.Data.Memory, request.DataContentType, request.Metadata,
-            context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"));
+            context.RequestHeaders.GetValue("traceparent"), context.RequestHeaders.GetValue("tracestate"), grpc: true);
         return new Empty();
     });
 

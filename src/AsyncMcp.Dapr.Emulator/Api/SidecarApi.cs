@@ -21,11 +21,12 @@ internal sealed class SidecarApi(DaprEmulator emulator, string appId)
 
     /// <summary>
     /// Publishes as daprd's publish API does: checks the pubsub and topic, builds the CloudEvent, puts it on the broker.
-    /// <paramref name="traceParent"/> is the incoming call's traceparent (daprd's span for the call is its child).
+    /// <paramref name="traceParent"/> is the incoming call's traceparent (daprd's span for the call is its child);
+    /// <paramref name="grpc"/> when the call came on the gRPC API, whose errors differ (<see cref="CheckPubSubAndTopic"/>).
     /// </summary>
-    public void Publish(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState)
+    public void Publish(string pubSubName, string topic, ReadOnlyMemory<byte> data, string? contentType, IReadOnlyDictionary<string, string> metadata, string? traceParent, string? traceState, bool grpc = false)
     {
-        CheckPubSubAndTopic(pubSubName, topic, metadata);
+        CheckPubSubAndTopic(pubSubName, topic, metadata, grpc);
         var body = BuildCloudEvent(pubSubName, topic, data, contentType, metadata, traceParent, traceState, emulator.Time.GetUtcNow());
         emulator.PublishCounts.Add(1);
         PutOnBroker(pubSubName, topic, body, metadata);
