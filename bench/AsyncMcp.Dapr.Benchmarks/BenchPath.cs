@@ -25,6 +25,12 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
     /// </summary>
     public int? Exchanges { get; init; }
 
+    /// <summary>
+    /// The key of the pub/sub path this path does all the work of and adds exchanges to (the proxy adds its front to
+    /// <c>pubsub</c>, actor sessions the actor call and the save to <c>pubsub-sessions</c>), or null.
+    /// </summary>
+    public string? Beneath { get; init; }
+
     /// <summary>One call of the closed loop: the no-op tool <c>echo</c>, unless the path says otherwise.</summary>
     public Func<McpClient, Task> Call { get; init; } = client => client.CallToolAsync("echo", NoOpArguments).AsTask();
 
@@ -33,7 +39,7 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
     [
         new("direct", BenchmarkReport.DirectPath, null, token => environment.ConnectDirectAsync(null, token)) { Exchanges = 1 },
         // client → proxy, proxy → sidecar (publish), sidecar → server, server → sidecar (publish), sidecar → proxy.
-        new("proxy", "async: proxy → pub/sub → server", "direct", token => environment.ConnectProxyAsync(null, token)) { Exchanges = 5 },
+        new("proxy", "async: proxy → pub/sub → server", "direct", token => environment.ConnectProxyAsync(null, token)) { Exchanges = 5, Beneath = "pubsub" },
         new("pubsub", "async: Dapr pub/sub", "direct", token => environment.ConnectPubSubAsync(null, token)) { Exchanges = 4 },
         // The answer: server → sidecar (binding), sidecar → client's webhook.
         new("webhook", "async: pub/sub + webhook replies", "direct", token => environment.ConnectWebhookAsync(null, token)) { Exchanges = 4 },
@@ -59,7 +65,7 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
         new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)) { Exchanges = 1 },
         new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)) { Exchanges = 4 },
         // Beyond pub/sub: the actor call (server → sidecar → server) and the record's save (server → sidecar).
-        new("actors", "async: pub/sub, actor sessions (2025-11-25)", "sessions", token => environment.ConnectActorSessionsAsync(SessionProtocol, token)) { Exchanges = 7 },
+        new("actors", "async: pub/sub, actor sessions (2025-11-25)", "sessions", token => environment.ConnectActorSessionsAsync(SessionProtocol, token)) { Exchanges = 7, Beneath = "pubsub-sessions" },
         new("workflows", "async: pub/sub, workflow sessions (2025-11-25)", "sessions", token => environment.ConnectWorkflowSessionsAsync(SessionProtocol, token)),
         // The same no-op tool as an MCP task: created durably (a workflow instance), run in an activity, its result
         // fetched with tasks/result, which the server holds until the task has ended.

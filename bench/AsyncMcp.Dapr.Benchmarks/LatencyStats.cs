@@ -13,6 +13,9 @@ internal sealed record LatencyStats(
     /// <summary>The path's exchanges per call at the least (<see cref="BenchPath.Exchanges"/>).</summary>
     public int? Exchanges { get; init; }
 
+    /// <summary>The label of the pub/sub path this path builds on (<see cref="BenchPath.Beneath"/>), or null.</summary>
+    public string? Beneath { get; init; }
+
     /// <summary>State operations (sets and deletes) the state store applied, per call.</summary>
     public double StateWritesPerCall { get; init; }
 

@@ -74,6 +74,7 @@ await using (var environment = await BenchEnvironment.StartAsync())
                     Round = round,
                     Baseline = all.FirstOrDefault(p => p.Key == path.Baseline)?.Label,
                     Exchanges = path.Exchanges,
+                    Beneath = all.FirstOrDefault(p => p.Key == path.Beneath)?.Label,
                 };
                 runs.Add(run);
                 Console.WriteLine($"  p50 {run.P50Ms:F2} ms, p90 {run.P90Ms:F2} ms, p99 {run.P99Ms:F2} ms, {run.CallsPerSecond:F0} calls/s, " +
