@@ -15,14 +15,13 @@ namespace AsyncMcp.Dapr.Proxy.Front;
 /// The Streamable HTTP endpoint (POST, GET, DELETE on one path). The HTTP rules of the transport (headers, status
 /// codes, sessions) are here; the streams of sessions are the MCP SDK's <see cref="StreamableHttpServerTransport"/>.
 /// 2025-11-25 clients get a session per <c>initialize</c>; requests whose <c>MCP-Protocol-Version</c> is 2026-07-28 or
-/// later are served without a session, each answered by a <see cref="SessionlessResponse"/>.
+/// later are served without a session (<see cref="SessionlessPostHandler"/>).
 /// </summary>
 internal sealed class StreamableHttpFront(
     FrontSessionRegistry sessions,
-    SessionlessChannelPool sessionless,
+    SessionlessPostHandler sessionless,
     IOptions<ProxyOptions> options,
-    IHostApplicationLifetime lifetime,
-    ILoggerFactory loggerFactory)
+    IHostApplicationLifetime lifetime)
 {
     public const string SessionIdHeader = "Mcp-Session-Id";
     public const string ProtocolVersionHeader = "MCP-Protocol-Version";
@@ -65,7 +64,7 @@ internal sealed class StreamableHttpFront(
         var requestId = message is JsonRpcRequest r ? r.Id : default;
         if (ProtocolVersions.IsSessionless(version))
         {
-            await HandleSessionlessPostAsync(context, message, version, requestId);
+            await sessionless.HandleAsync(context, message, version, requestId);
             return;
         }
 
@@ -216,81 +215,6 @@ internal sealed class StreamableHttpFront(
         }
 
         return true;
-    }
-
-    private async Task HandleSessionlessPostAsync(HttpContext context, JsonRpcMessage message, string version, RequestId requestId)
-    {
-        if (message is not JsonRpcRequest request)
-        {
-            // Without a session there is nothing a notification or a response could belong to.
-            context.Response.StatusCode = StatusCodes.Status202Accepted;
-            return;
-        }
-
-        var metaVersion = request.Params?["_meta"]?["io.modelcontextprotocol/protocolVersion"];
-        if (metaVersion is null || metaVersion.GetValueKind() != JsonValueKind.String)
-        {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.InvalidParams,
-                $"Bad Request: requests of protocol {version} must carry _meta/io.modelcontextprotocol/protocolVersion.", requestId);
-            return;
-        }
-
-        if (!string.Equals(metaVersion.GetValue<string>(), version, StringComparison.Ordinal))
-        {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch,
-                $"Bad Request: the {ProtocolVersionHeader} header '{version}' differs from _meta protocolVersion '{metaVersion.GetValue<string>()}'.", requestId);
-            return;
-        }
-
-        if (McpRequestHeaders.Mismatch(context.Request.Headers, request) is { } mismatch)
-        {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status400BadRequest, (int)McpErrorCode.HeaderMismatch, mismatch, requestId);
-            return;
-        }
-
-        ProxyChannel channel;
-        try
-        {
-            channel = await sessionless.RentAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await HttpJsonRpcErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ProxyErrorCodes.BackendUnavailable,
-                $"Service Unavailable: the proxy could not reach the MCP server: {ex.Message}", requestId);
-            return;
-        }
-
-        var response = new SessionlessResponse(context, request.Id, SetStatusFromError, loggerFactory);
-        try
-        {
-            await channel.ForwardAsync(request, response, context.RequestAborted);
-            await response.Answered.WaitAsync(context.RequestAborted);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away: the channel tells the server to cancel.
-        }
-        finally
-        {
-            await response.DisposeAsync();
-            await sessionless.ReturnAsync(channel);
-        }
-    }
-
-    // For sessionless requests the status line waits for the first message, so that errors keep the status the spec gives them.
-    private static ValueTask SetStatusFromError(HttpContext context, JsonRpcMessage? first)
-    {
-        if (first is JsonRpcError { Error: { } error } && !context.Response.HasStarted)
-        {
-            context.Response.StatusCode = error.Code switch
-            {
-                (int)McpErrorCode.MethodNotFound => StatusCodes.Status404NotFound,
-                (int)McpErrorCode.MissingRequiredClientCapability or (int)McpErrorCode.UnsupportedProtocolVersion or (int)McpErrorCode.HeaderMismatch => StatusCodes.Status400BadRequest,
-                _ => context.Response.StatusCode,
-            };
-        }
-
-        return default;
     }
 
     private async Task<FrontSession?> FindOrOpenSessionAsync(HttpContext context, JsonRpcMessage message, string version, RequestId requestId)

@@ -66,6 +66,7 @@ public static partial class McpDaprProxyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FrontSessionRegistry>();
         services.AddSingleton<SessionlessChannelPool>();
+        services.AddSingleton<SessionlessPostHandler>();
         services.AddSingleton<StreamableHttpFront>();
         services.AddSingleton<ProxyFrontRoute>();
         services.AddSingleton<FrontGuard>();
