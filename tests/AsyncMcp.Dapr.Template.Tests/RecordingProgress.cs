@@ -3,7 +3,7 @@ using ModelContextProtocol;
 
 namespace AsyncMcp.Dapr.Template.Tests;
 
-/// <summary>Records progress notifications as they arrive (unlike <see cref="Progress{T}"/>, which posts them later).</summary>
+/// <summary>Records progress values as they are reported (unlike <see cref="Progress{T}"/>, which posts them later).</summary>
 internal sealed class RecordingProgress : IProgress<ProgressNotificationValue>
 {
     private readonly ConcurrentQueue<ProgressNotificationValue> _values = new();
@@ -12,7 +12,7 @@ internal sealed class RecordingProgress : IProgress<ProgressNotificationValue>
 
     public void Report(ProgressNotificationValue value) => _values.Enqueue(value);
 
-    /// <summary>Waits until <paramref name="count"/> notifications have come: over pub/sub they may arrive after the result.</summary>
+    /// <summary>Waits until <paramref name="count"/> values have come: over pub/sub they may arrive after the result.</summary>
     public async Task WaitForAsync(int count, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
