@@ -38,7 +38,8 @@ public sealed partial class ObservabilityDocTests
         Assert.Equal(reasons, documented);
     }
 
-    // Every instrument of the meter, as a listener sees it once the library has created them all.
+    // Every instrument of the meter, as a listener sees it once the library has created them all. The listener also
+    // hears the instruments other tests create at the same time, on their threads: the dictionary is locked.
     private static Dictionary<string, (string Kind, string Unit)> Instruments()
     {
         var found = new Dictionary<string, (string, string)>();
@@ -48,14 +49,20 @@ public sealed partial class ObservabilityDocTests
             {
                 if (instrument.Meter.Name == McpDaprTelemetry.MeterName)
                 {
-                    found[instrument.Name] = (KindOf(instrument), instrument.Unit ?? string.Empty);
+                    lock (found)
+                    {
+                        found[instrument.Name] = (KindOf(instrument), instrument.Unit ?? string.Empty);
+                    }
                 }
             },
         };
         listener.Start();
         using var services = new ServiceCollection().AddMetrics().AddSingleton<McpDaprMetrics>().BuildServiceProvider();
         _ = services.GetRequiredService<McpDaprMetrics>();
-        return found;
+        lock (found)
+        {
+            return new Dictionary<string, (string, string)>(found);
+        }
     }
 
     private static string KindOf(Instrument instrument) => instrument.GetType().Name switch

@@ -24,9 +24,7 @@ internal sealed class DirectReplyChannel(IReplyRoute route, ReplyAddress address
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _order.Dispose();
-        return default;
-    }
+    // The semaphore is not disposed: a send still in flight when the session ends must finish (and release it) as a
+    // send, not fail with ObjectDisposedException after its message was published. It holds no wait handle to free.
+    public ValueTask DisposeAsync() => default;
 }
