@@ -57,7 +57,7 @@ internal static class BenchmarkReport
         {
             // Ratios need the direct path measured in the same round (--paths may leave it out).
             var ratios = group
-                .Select(run => (Run: run, Direct: paths.FirstOrDefault(d => d.Path == run.Baseline && d.Sessions == run.Sessions && d.Round == run.Round)))
+                .Select(run => (Run: run, Direct: SameRound(paths, run.Baseline, run)))
                 .Where(pair => pair.Direct is not null)
                 .Select(pair => (
                     P50: pair.Run.P50Ms / pair.Direct!.P50Ms,
@@ -70,12 +70,10 @@ internal static class BenchmarkReport
                 continue;
             }
 
-            var ceilings = ratios.Where(r => r.Ceiling is not null).Select(r => r.Ceiling!.Value).ToList();
-            var pubSubCeilings = ratios.Where(r => r.PubSubCeiling is not null).Select(r => r.PubSubCeiling!.Value).ToList();
             var exchanges = group.First().Exchanges is { } k
                 ? $"{Median(group.Select(Exchanges)):F1} ({k})"
                 : "varies";
-            text.AppendLine(Invariant, $"| {group.Key.Path} | {group.First().Baseline} | {group.Key.Sessions} | {exchanges} | {Spread(ratios.Select(r => r.P50))} | {Spread(ratios.Select(r => r.Throughput))} | {(ceilings.Count > 0 ? Spread(ceilings) : "n/a")} | {(pubSubCeilings.Count > 0 ? Spread(pubSubCeilings) : "n/a")} |");
+            text.AppendLine(Invariant, $"| {group.Key.Path} | {group.First().Baseline} | {group.Key.Sessions} | {exchanges} | {Spread(ratios.Select(r => r.P50))} | {Spread(ratios.Select(r => r.Throughput))} | {SpreadOrNone(ratios.Select(r => r.Ceiling))} | {SpreadOrNone(ratios.Select(r => r.PubSubCeiling))} |");
         }
 
         text.AppendLine().AppendLine("### Hot path: CloudEvent + JSON-RPC codec").AppendLine();
@@ -131,7 +129,7 @@ internal static class BenchmarkReport
     private static double? Ceiling(LatencyStats run, LatencyStats direct, IReadOnlyList<LatencyStats> paths)
     {
         // The pub/sub round trip does none of the direct call's MCP work, so "direct plus exchanges" bounds nothing for it.
-        var loopback = paths.FirstOrDefault(l => l.Path == LoopbackPath && l.Sessions == run.Sessions && l.Round == run.Round);
+        var loopback = SameRound(paths, LoopbackPath, run);
         if (loopback is null || run.Exchanges is null || direct.Exchanges is not { } directExchanges || run.Path == PubSubTransportPath)
         {
             return null;
@@ -144,8 +142,8 @@ internal static class BenchmarkReport
     // direct CPU ÷ (the CPU of the pub/sub path beneath + the exchanges this path adds × the bare exchange's CPU).
     private static double? PubSubCeiling(LatencyStats run, LatencyStats direct, IReadOnlyList<LatencyStats> paths)
     {
-        var loopback = paths.FirstOrDefault(l => l.Path == LoopbackPath && l.Sessions == run.Sessions && l.Round == run.Round);
-        var beneath = paths.FirstOrDefault(b => b.Path == run.Beneath && b.Sessions == run.Sessions && b.Round == run.Round);
+        var loopback = SameRound(paths, LoopbackPath, run);
+        var beneath = SameRound(paths, run.Beneath, run);
         if (loopback is null || beneath is null || run.Exchanges is null || beneath.Exchanges is null)
         {
             return null;
@@ -155,11 +153,22 @@ internal static class BenchmarkReport
         return direct.CpuMicrosecondsPerCall / (beneath.CpuMicrosecondsPerCall + (added * loopback.CpuMicrosecondsPerCall));
     }
 
+    // The run of the path labelled `path` at the same session count and round as `run`.
+    private static LatencyStats? SameRound(IReadOnlyList<LatencyStats> paths, string? path, LatencyStats run) =>
+        path is null ? null : paths.FirstOrDefault(p => p.Path == path && p.Sessions == run.Sessions && p.Round == run.Round);
+
     // The path's exchanges with the sidecar's publish API counted per call made: a bulk publish of n messages is one.
     private static double Exchanges(LatencyStats run) =>
         (run.Exchanges ?? 0) - run.PublishedMessagesPerCall + run.PublishCallsPerCall;
 
     public const string DirectSessionPath = "direct Streamable HTTP, 2025-11-25 session";
+
+    // A ceiling's spread over the rounds that have one, or n/a where none has.
+    private static string SpreadOrNone(IEnumerable<double?> values)
+    {
+        var present = values.OfType<double>().ToList();
+        return present.Count > 0 ? Spread(present) : "n/a";
+    }
 
     // The median of the rounds, with the lowest and highest when there are several.
     private static string Spread(IEnumerable<double> values)

@@ -11,11 +11,7 @@ public sealed class DirectReplyChannelTests
     [Fact]
     public async Task A_send_still_in_flight_when_the_session_ends_finishes_as_a_send()
     {
-        var route = new GatedRoute();
-        var channel = new DirectReplyChannel(route, ReplyAddress.ForPubSub("pubsub", "mcp-replies-client"));
-
-        var send = channel.SendAsync("answer", "{}"u8.ToArray(), Ct);
-        await route.Entered.WaitAsync(Ct);
+        var (route, channel, send) = await StartFirstSendAsync("answer");
         await channel.DisposeAsync();
         route.Finish();
 
@@ -27,11 +23,7 @@ public sealed class DirectReplyChannelTests
     [Fact]
     public async Task Sends_of_one_session_go_out_one_at_a_time_in_order()
     {
-        var route = new GatedRoute();
-        var channel = new DirectReplyChannel(route, ReplyAddress.ForPubSub("pubsub", "mcp-replies-client"));
-
-        var first = channel.SendAsync("first", "{}"u8.ToArray(), Ct);
-        await route.Entered.WaitAsync(Ct);
+        var (route, channel, first) = await StartFirstSendAsync("first");
         var second = channel.SendAsync("second", "{}"u8.ToArray(), Ct);
         await Task.Delay(50, Ct);
         Assert.Equal(["first"], route.Started);
@@ -39,6 +31,16 @@ public sealed class DirectReplyChannelTests
         route.Finish();
         await Task.WhenAll(first, second).WaitAsync(Ct);
         Assert.Equal(["first", "second"], route.Sent);
+    }
+
+    // A channel whose first send has reached the route and is held there.
+    private static async Task<(GatedRoute Route, DirectReplyChannel Channel, Task Send)> StartFirstSendAsync(string eventId)
+    {
+        var route = new GatedRoute();
+        var channel = new DirectReplyChannel(route, ReplyAddress.ForPubSub("pubsub", "mcp-replies-client"));
+        var send = channel.SendAsync(eventId, "{}"u8.ToArray(), Ct);
+        await route.Entered.WaitAsync(Ct);
+        return (route, channel, send);
     }
 
     // Holds the first send until the test lets it finish, as a sidecar slow to answer a publish.
