@@ -503,15 +503,28 @@ public abstract class DurableSessionHostTests : IAsyncLifetime
             await client.PingAsync(cancellationToken: Timeout);
         }
 
-        // Quiet: the next check starts a fresh generation, whose history holds no message.
+        // Quiet: the next check starts a fresh generation, whose history holds no message. Measured once nothing is
+        // pending either (no inbox row, such as a timer that has fired but whose turn has not run) and the rows have
+        // stayed the same for a moment: a turn in progress adds rows that the idle state does not keep.
         var instanceId = SessionInstance(client.SessionId!);
-        while (InstanceRows(instanceId).Any(e => e.EventRaised is not null))
+        var store = _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!;
+        Func<string, bool> ofInstance = key => key.Contains("||" + instanceId + "||", StringComparison.Ordinal);
+        (int Keys, long Bytes) last = default;
+        while (true)
         {
-            await Task.Delay(50, Timeout);
+            var quiet = !InstanceRows(instanceId).Any(e => e.EventRaised is not null)
+                && store.KeysLike($"server||dapr.internal.default.server.workflow||{instanceId}||inbox-", string.Empty).Count == 0;
+            var size = store.Size(ofInstance);
+            if (quiet && size == last)
+            {
+                break;
+            }
+
+            last = quiet ? size : default;
+            await Task.Delay(200, Timeout);
         }
 
-        var store = _harness.Emulator.StateStore(DaprMcpHarness.StateStore)!;
-        var (keys, bytes) = store.Size(key => key.Contains("||" + instanceId + "||", StringComparison.Ordinal));
+        var (keys, bytes) = last;
         Assert.True(bytes <= 4 * 1024, $"{keys} rows of {bytes} bytes");
         var record = JsonNode.Parse(InstanceRows(instanceId).Single(e => e.ExecutionStarted is not null).ExecutionStarted.Input)!;
         Assert.Equal(new WorkflowSessionOptions().DeduplicationWindow * 8, Convert.FromBase64String((string)record["seenDigests"]!).Length);
