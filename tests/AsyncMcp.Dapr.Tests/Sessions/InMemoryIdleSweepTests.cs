@@ -54,6 +54,7 @@ public sealed class InMemoryIdleSweepTests : IAsyncDisposable
         // A ping answered: the session was active just now.
         await DispatchAsync("ping", sessionId, new JsonRpcRequest { Id = new RequestId(2), Method = RequestMethods.Ping }, ct);
         await _replies.NextAsync(ct);
+        await AnsweredAsync();
         _time.Advance(TimeSpan.FromSeconds(2));
         await _host.SweepAsync();
         Assert.Equal(1, _host.OpenSessions);
@@ -85,8 +86,13 @@ public sealed class InMemoryIdleSweepTests : IAsyncDisposable
             },
         }, ct);
         var answer = await _replies.NextAsync(ct);
+        await AnsweredAsync();
         return answer.SessionId!;
     }
+
+    // The route hears an answer before the session's send returns and counts the request as answered; a request
+    // still counted keeps its session from the sweep, so the clock only moves on once the count has dropped.
+    private Task AnsweredAsync() => Wait.UntilAsync(() => _host.PendingRequests == 0, "the host to count the answer as sent");
 
     private async Task DispatchAsync(string eventId, string? sessionId, JsonRpcMessage message, CancellationToken ct) =>
         Assert.Equal(DeliveryStatus.Success, await _host.DispatchAsync(new McpEnvelope
