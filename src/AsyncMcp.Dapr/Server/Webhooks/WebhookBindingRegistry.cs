@@ -11,7 +11,10 @@ namespace AsyncMcp.Dapr.Server.Webhooks;
 /// server's sidecar declares it as a <c>bindings.http</c> component (its URL is fixed there, by the deployment),
 /// the options allow it, and it has a signing secret.
 /// </summary>
-internal sealed class WebhookBindingRegistry(DaprClient daprClient, IOptions<DaprWebhookReplyOptions> options, TimeProvider time) : IDisposable
+// The refresh gate is never disposed: a refresh still in flight when the host stops would fail on its release (a
+// SemaphoreSlim holds no handle unless its AvailableWaitHandle is read, so there is nothing to free).
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See the comment above.")]
+internal sealed class WebhookBindingRegistry(DaprClient daprClient, IOptions<DaprWebhookReplyOptions> options, TimeProvider time)
 {
     private const string HttpBindingType = "bindings.http";
 
@@ -107,8 +110,6 @@ internal sealed class WebhookBindingRegistry(DaprClient daprClient, IOptions<Dap
             _refresh.Release();
         }
     }
-
-    public void Dispose() => _refresh.Dispose();
 
     private sealed record Declared(HashSet<string> Names, DateTimeOffset ReadAt);
 }
