@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
@@ -21,16 +19,12 @@ namespace AsyncMcp.Dapr.Proxy.Forwarding;
 /// </remarks>
 internal sealed class ProxyChannel : IAsyncDisposable
 {
-    private const string ProgressTokenKey = "progressToken";
     private const string ListenMethod = "subscriptions/listen";
-    private const string SubscriptionIdKey = "io.modelcontextprotocol/subscriptionId";
 
     private readonly ITransport _backend;
     private readonly TimeSpan _requestTimeout;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, PendingRequest> _progress = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<RequestId, PendingRequest> _byFrontId = new();
+    private readonly PendingRequestTable _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
     private long _sequence;
@@ -97,25 +91,10 @@ internal sealed class ProxyChannel : IAsyncDisposable
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var backendId = $"proxy-{sequence}";
-        // The front's params go on as they came, unless their progress token is rewritten: then on a copy.
-        var parameters = request.Params;
-        JsonNode? frontToken = null;
-        string? backendToken = null;
-        if (parameters is JsonObject { } paramsObject && paramsObject["_meta"] is JsonObject { } frontMeta && frontMeta[ProgressTokenKey] is { } token)
-        {
-            frontToken = token.DeepClone();
-            backendToken = $"proxy-progress-{sequence}";
-            parameters = paramsObject.DeepClone();
-            parameters["_meta"]![ProgressTokenKey] = backendToken;
-        }
-
-        var pending = new PendingRequest(sequence, backendId, request.Id, request.Method, stream, frontToken, backendToken);
-        _pending[backendId] = pending;
-        _byFrontId[request.Id] = pending;
-        if (backendToken is not null)
-        {
-            _progress[backendToken] = pending;
-        }
+        var backendToken = $"proxy-progress-{sequence}";
+        var (parameters, frontToken) = MessageRewrites.WithProgressToken(request.Params, backendToken);
+        var pending = new PendingRequest(sequence, backendId, request.Id, request.Method, stream, frontToken, frontToken is null ? null : backendToken);
+        _pending.Add(pending);
 
         pending.Registrations = pending.Timeout.Token.Register(() => _ = TimeOutAsync(pending));
         if (request.Method != ListenMethod)
@@ -139,7 +118,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
         {
             pending.MessageId = McpDaprTelemetry.MessageIdOf(forwarded);
             Log.ForwardFailed(_logger, LogText.Escape(request.Method)!, pending.MessageId, _backend.SessionId, FrontSessionId, ex);
-            if (TryComplete(pending))
+            if (_pending.TryComplete(pending))
             {
                 // Text that cannot be encoded (a lone surrogate) is the client's fault; a proxy that drains on its way down
                 // says so; anything else is the way to the server.
@@ -156,21 +135,13 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
     private async Task ForwardCancellationAsync(JsonRpcNotification cancelled)
     {
-        var requestId = cancelled.Params?["requestId"];
-        var frontId = requestId?.GetValueKind() switch
-        {
-            JsonValueKind.String => new RequestId(requestId.GetValue<string>()),
-            JsonValueKind.Number => new RequestId(requestId.GetValue<long>()),
-            _ => default,
-        };
-        if (frontId.Id is null || !_byFrontId.TryGetValue(frontId, out var pending) || !TryComplete(pending))
+        var frontId = MessageRewrites.CancelledIdOf(cancelled);
+        if (frontId.Id is null || !_pending.TryGetByFrontId(frontId, out var pending) || !_pending.TryComplete(pending))
         {
             return; // Already answered: nothing to cancel.
         }
 
-        var parameters = cancelled.Params!.DeepClone().AsObject();
-        parameters["requestId"] = pending.BackendId;
-        await SendToBackendAsync(new JsonRpcNotification { Method = cancelled.Method, Params = parameters });
+        await SendToBackendAsync(new JsonRpcNotification { Method = cancelled.Method, Params = MessageRewrites.WithCancelledId(cancelled.Params!, pending.BackendId) });
     }
 
     private async Task ReadBackendAsync()
@@ -206,7 +177,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
             case JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress:
                 await RouteProgressAsync(progress);
                 break;
-            case JsonRpcNotification notification when SubscriptionIdOf(notification) is not null:
+            case JsonRpcNotification notification when MessageRewrites.SubscriptionIdOf(notification) is not null:
                 await RouteSubscriptionAsync(notification);
                 break;
             default:
@@ -218,7 +189,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
     private async Task RouteAnswerAsync(JsonRpcMessageWithId answer)
     {
         var messageId = McpDaprTelemetry.MessageIdOf(answer);
-        if (answer.Id.Id is not string backendId || !_pending.TryGetValue(backendId, out var pending) || !TryComplete(pending))
+        if (answer.Id.Id is not string backendId || !_pending.TryGetByBackendId(backendId, out var pending) || !_pending.TryComplete(pending))
         {
             Log.DroppedLateAnswer(_logger, answer.Id.ToString(), messageId, _backend.SessionId, FrontSessionId);
             return;
@@ -247,8 +218,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
     private async Task RouteProgressAsync(JsonRpcNotification progress)
     {
-        if (progress.Params?[ProgressTokenKey] is not JsonValue token || !token.TryGetValue<string>(out var backendToken) ||
-            !_progress.TryGetValue(backendToken, out var pending) || !_pending.ContainsKey(pending.BackendId))
+        if (MessageRewrites.ProgressTokenOf(progress) is not { } backendToken || !_pending.TryGetByProgressToken(backendToken, out var pending))
         {
             Log.DroppedLateAnswer(_logger, "progress", McpDaprTelemetry.MessageIdOf(progress), _backend.SessionId, FrontSessionId);
             return;
@@ -256,8 +226,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
         // Progress shows the server is working: the wait starts again.
         TryResetTimeout(pending);
-        var parameters = progress.Params.DeepClone().AsObject();
-        parameters[ProgressTokenKey] = pending.FrontProgressToken?.DeepClone();
+        var parameters = MessageRewrites.WithFrontProgressToken(progress.Params!, pending.FrontProgressToken);
         await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = progress.Method, Params = parameters }, McpDaprTelemetry.MessageIdOf(progress));
     }
 
@@ -266,24 +235,20 @@ internal sealed class ProxyChannel : IAsyncDisposable
     private async Task RouteSubscriptionAsync(JsonRpcNotification notification)
     {
         var messageId = McpDaprTelemetry.MessageIdOf(notification);
-        if (SubscriptionIdOf(notification) is not { } id || !id.TryGetValue<string>(out var backendId) ||
-            !_pending.TryGetValue(backendId, out var pending))
+        if (MessageRewrites.SubscriptionIdOf(notification) is not { } id || !id.TryGetValue<string>(out var backendId) ||
+            !_pending.TryGetByBackendId(backendId, out var pending))
         {
             Log.DroppedLateAnswer(_logger, notification.Method, messageId, _backend.SessionId, FrontSessionId);
             return;
         }
 
-        var parameters = notification.Params!.DeepClone().AsObject();
-        parameters["_meta"]![SubscriptionIdKey] = pending.FrontId.Id is long number ? JsonValue.Create(number) : JsonValue.Create(pending.FrontId.Id?.ToString());
+        var parameters = MessageRewrites.WithSubscriptionId(notification.Params!, pending.FrontId);
         await SendToFrontAsync(pending.Stream, new JsonRpcNotification { Method = notification.Method, Params = parameters }, messageId);
     }
 
-    private static JsonValue? SubscriptionIdOf(JsonRpcNotification notification) =>
-        notification.Params is JsonObject parameters && parameters["_meta"] is JsonObject meta ? meta[SubscriptionIdKey] as JsonValue : null;
-
     private async Task RouteUnpromptedAsync(JsonRpcMessage message)
     {
-        var stream = _pending.Values.Where(p => p.Stream is not null).MaxBy(p => p.Sequence)?.Stream;
+        var stream = _pending.MostRecentStream();
         try
         {
             await SendToFrontAsync(stream, message, McpDaprTelemetry.MessageIdOf(message), throwIfNowhere: message is JsonRpcRequest);
@@ -301,7 +266,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
     private async Task TimeOutAsync(PendingRequest pending)
     {
-        if (!TryComplete(pending))
+        if (!_pending.TryComplete(pending))
         {
             return;
         }
@@ -314,7 +279,7 @@ internal sealed class ProxyChannel : IAsyncDisposable
 
     private async Task AbandonAsync(PendingRequest pending, string reason)
     {
-        if (TryComplete(pending))
+        if (_pending.TryComplete(pending))
         {
             await CancelOnBackendAsync(pending, reason);
         }
@@ -326,24 +291,6 @@ internal sealed class ProxyChannel : IAsyncDisposable
             Method = NotificationMethods.CancelledNotification,
             Params = new JsonObject { ["requestId"] = pending.BackendId, ["reason"] = reason },
         });
-
-    // Exactly one of answer, timeout, cancellation or abort wins for each request.
-    private bool TryComplete(PendingRequest pending)
-    {
-        if (!_pending.TryRemove(pending.BackendId, out _))
-        {
-            return false;
-        }
-
-        _byFrontId.TryRemove(new KeyValuePair<RequestId, PendingRequest>(pending.FrontId, pending));
-        if (pending.BackendProgressToken is { } token)
-        {
-            _progress.TryRemove(token, out _);
-        }
-
-        pending.Dispose();
-        return true;
-    }
 
     private void TryResetTimeout(PendingRequest pending)
     {
@@ -409,9 +356,9 @@ internal sealed class ProxyChannel : IAsyncDisposable
             return;
         }
 
-        foreach (var pending in _pending.Values)
+        foreach (var pending in _pending.All)
         {
-            if (TryComplete(pending))
+            if (_pending.TryComplete(pending))
             {
                 await CancelOnBackendAsync(pending, "The client's session ended.");
             }
