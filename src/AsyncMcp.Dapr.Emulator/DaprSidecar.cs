@@ -178,7 +178,7 @@ public sealed class DaprSidecar : IAsyncDisposable
         grpcBuilder.Logging.ClearProviders();
         grpcBuilder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, ports.Grpc, l => l.Protocols = HttpProtocols.Http2));
         grpcBuilder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
-        grpcBuilder.Services.AddSingleton(new DaprGrpcService(api));
+        grpcBuilder.Services.AddSingleton(new DaprGrpcService(api, Self));
         grpcBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethodProvider>());
         grpcBuilder.Services.AddSingleton(new WorkflowGrpcService(Self));
         grpcBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<WorkflowGrpcService>, WorkflowGrpcMethodProvider>());

@@ -25,6 +25,8 @@ internal sealed class DaprGrpcMethodProvider : IServiceMethodProvider<DaprGrpcSe
         Add(context, "ExecuteStateTransaction", ExecuteStateTransactionRequest.Parser, Empty.Parser, (s, r, c) => s.ExecuteStateTransaction(r, c));
         Add(context, "InvokeBinding", InvokeBindingRequest.Parser, InvokeBindingResponse.Parser, (s, r, c) => s.InvokeBinding(r, c));
         Add(context, "GetSecret", GetSecretRequest.Parser, GetSecretResponse.Parser, (s, r, c) => s.GetSecret(r, c));
+        ProtobufServiceMethods.DuplexStreaming(context, ServiceName, "SubscribeTopicEventsAlpha1", SubscribeTopicEventsRequestAlpha1.Parser,
+            SubscribeTopicEventsResponseAlpha1.Parser, (s, requests, responses, c) => s.SubscribeTopicEvents(requests, responses, c));
         Add(context, "GetMetadata", GetMetadataRequest.Parser, GetMetadataResponse.Parser, (s, r, c) => s.GetMetadata(r, c));
     }
 

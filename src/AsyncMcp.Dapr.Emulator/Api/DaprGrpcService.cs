@@ -9,8 +9,12 @@ namespace AsyncMcp.Dapr.Emulator.Api;
 /// <summary>
 /// The emulated part of daprd's gRPC API (dapr.proto.runtime.v1.Dapr): publish, state and metadata.
 /// </summary>
-internal sealed class DaprGrpcService(SidecarApi api)
+internal sealed class DaprGrpcService(SidecarApi api, Func<DaprSidecar> sidecar)
 {
+    /// <summary>A streaming subscription (<see cref="StreamSubscriptionCall"/>).</summary>
+    public Task SubscribeTopicEvents(IAsyncStreamReader<SubscribeTopicEventsRequestAlpha1> requests, IServerStreamWriter<SubscribeTopicEventsResponseAlpha1> responses, ServerCallContext context) =>
+        StreamSubscriptionCall.RunAsync(api, sidecar(), requests, responses, context);
+
     public Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context) => Run(() =>
     {
         api.Publish(request.PubsubName, request.Topic, request.Data.Memory, request.DataContentType, request.Metadata,

@@ -24,6 +24,20 @@ internal static class ProtobufServiceMethods
         context.AddUnaryMethod(
             new Method<TRequest, TResponse>(MethodType.Unary, serviceName, name, Marshaller(requestParser), Marshaller(responseParser)), [], handler);
 
+    /// <summary>Adds the bidirectional streaming method <paramref name="name"/> of <paramref name="serviceName"/>.</summary>
+    public static void DuplexStreaming<TService, TRequest, TResponse>(
+        ServiceMethodProviderContext<TService> context,
+        string serviceName,
+        string name,
+        MessageParser<TRequest> requestParser,
+        MessageParser<TResponse> responseParser,
+        DuplexStreamingServerMethod<TService, TRequest, TResponse> handler)
+        where TService : class
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse> =>
+        context.AddDuplexStreamingMethod(
+            new Method<TRequest, TResponse>(MethodType.DuplexStreaming, serviceName, name, Marshaller(requestParser), Marshaller(responseParser)), [], handler);
+
     /// <summary>A marshaller over the message's own parser.</summary>
     public static Marshaller<T> Marshaller<T>(MessageParser<T> parser)
         where T : class, IMessage<T> => Marshallers.Create(m => m.ToByteArray(), parser.ParseFrom);

@@ -20,6 +20,15 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Information, "Dapr emulator: sidecar '{AppId}' subscribed to topic '{Topic}' on pubsub '{PubSub}' -> POST {AppUrl}{Route} (dead-letter topic: '{DeadLetterTopic}', from {Source})")]
     public static partial void Subscribed(this ILogger logger, string appId, string pubSub, string topic, Uri appUrl, string route, string? deadLetterTopic, string source);
 
+    [LoggerMessage(18, LogLevel.Information, "Dapr emulator: sidecar '{AppId}' subscribed to topic '{Topic}' on pubsub '{PubSub}' -> streaming subscription (dead-letter topic: '{DeadLetterTopic}')")]
+    public static partial void StreamSubscribed(this ILogger logger, string appId, string pubSub, string topic, string? deadLetterTopic);
+
+    [LoggerMessage(19, LogLevel.Information, "Dapr emulator: sidecar '{AppId}' unsubscribed from topic '{Topic}' on pubsub '{PubSub}' (streaming subscription ended)")]
+    public static partial void StreamUnsubscribed(this ILogger logger, string appId, string pubSub, string topic);
+
+    [LoggerMessage(20, LogLevel.Warning, "Dapr emulator: sidecar '{AppId}' got an answer for event {EventId} that no delivery on its stream for topic '{Topic}' waits for")]
+    public static partial void StreamAnswerUnexpected(this ILogger logger, string appId, string topic, string eventId);
+
     [LoggerMessage(6, LogLevel.Warning, "Dapr emulator: sidecar '{AppId}' ignores subscription to topic '{Topic}' on pubsub '{PubSub}' ({Source}): {Reason}")]
     public static partial void SubscriptionIgnored(this ILogger logger, string appId, string pubSub, string topic, string source, string reason);
 

@@ -61,6 +61,18 @@ internal sealed class Broker(DeliveryContext context) : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes one member out of its consumer group.</summary>
+    public void Leave(GroupMember member)
+    {
+        lock (_gate)
+        {
+            if (_groups.TryGetValue((member.Subscription.PubSubName, member.Subscription.Topic, member.Sidecar.AppId), out var group))
+            {
+                group.Remove(member);
+            }
+        }
+    }
+
     /// <summary>Takes a sidecar out of every consumer group.</summary>
     public void Leave(DaprSidecar sidecar)
     {

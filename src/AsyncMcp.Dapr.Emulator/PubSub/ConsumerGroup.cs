@@ -61,6 +61,15 @@ internal sealed class ConsumerGroup
         }
     }
 
+    /// <summary>Removes one member (a streaming subscription that ended).</summary>
+    public void Remove(GroupMember member)
+    {
+        lock (_gate)
+        {
+            _members.Remove(member);
+        }
+    }
+
     private async Task RunAsync(CancellationToken shutdown)
     {
         try
@@ -100,7 +109,7 @@ internal sealed class ConsumerGroup
             Task changed;
             lock (_gate)
             {
-                var live = _members.Where(m => !m.Sidecar.IsStopped).ToList();
+                var live = _members.Where(m => m.IsLive).ToList();
                 if (live.Count > 0)
                 {
                     var member = live[_next % live.Count];
@@ -127,8 +136,13 @@ internal sealed class ConsumerGroup
         string? eventId = null;
         try
         {
-            // A delivery handed over just as the sidecar stopped goes straight back to the queue.
+            // A delivery handed over just as the sidecar stopped (or its stream ended) goes straight back to the queue.
             sidecar.StoppingToken.ThrowIfCancellationRequested();
+            if (!member.IsLive)
+            {
+                throw new OperationCanceledException();
+            }
+
             var body = message.Body;
             switch (RawPayload.IsRequested(member.Subscription.Metadata))
             {
@@ -158,7 +172,9 @@ internal sealed class ConsumerGroup
             var backoff = _context.Options.RetryBackoff;
             while (true)
             {
-                var response = await sidecar.AppChannel!.DeliverAsync(member.Path, body, PubSubName, traceParent, traceState, sidecar.StoppingToken).ConfigureAwait(false);
+                var response = member.Stream is { } stream
+                    ? await stream.DeliverAsync(body, sidecar.StoppingToken).ConfigureAwait(false)
+                    : await sidecar.AppChannel!.DeliverAsync(member.Path, body, PubSubName, traceParent, traceState, sidecar.StoppingToken).ConfigureAwait(false);
                 delivery.Attempts++;
                 switch (response.Kind)
                 {
@@ -182,7 +198,7 @@ internal sealed class ConsumerGroup
                 backoff *= 2;
             }
         }
-        catch (OperationCanceledException) when (sidecar.StoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (sidecar.StoppingToken.IsCancellationRequested || member.Stream is { IsClosed: true })
         {
             _context.Logger.DeliveryRequeued(AppId, PubSubName, Topic, eventId);
             _queue.Writer.TryWrite(delivery);

@@ -11,6 +11,8 @@ internal static class ContentTypes
 
     public static bool IsBinary(string? contentType) => Is(contentType, "application/octet-stream");
 
+    public static bool IsXml(string? contentType) => Is(contentType, "application/xml");
+
     /// <summary>Equal to <paramref name="expected"/>, ignoring case and any parameters after ';'.</summary>
     private static bool Is(string? contentType, string expected)
     {
