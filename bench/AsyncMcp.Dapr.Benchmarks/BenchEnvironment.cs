@@ -27,6 +27,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>The pub/sub round trip without MCP: the transport under the pub/sub paths.</summary>
     public PubSubRoundTrip RoundTrip { get; } = new();
 
+    /// <summary>The same round trip with both apps on streaming subscriptions.</summary>
+    public PubSubRoundTrip StreamedRoundTrip { get; } = new(streamed: true);
+
     /// <summary>The client of <see cref="LoopbackEndpoint"/>, pooling its connections as the MCP clients do.</summary>
     public HttpClient LoopbackClient { get; } = new();
 
@@ -89,8 +92,10 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         environment.ActorSessionsTransport = await environment.StartDurableHostAsync("actors", "Mcp:Sessions:Actors", ActorSessionsTopic);
         environment.WorkflowSessionsTransport = await environment.StartDurableHostAsync("workflows", "Mcp:Sessions:Workflows", WorkflowSessionsTopic);
         await environment.StartLoopbackAsync();
-        await environment.StartAsync("bench-echo", PubSubRoundTrip.BuildEcho, null);
+        await environment.StartAsync("bench-echo", environment.RoundTrip.BuildEcho, null);
         await environment.StartAsync("bench-caller", environment.RoundTrip.BuildCaller, null);
+        await environment.StartAsync("bench-stream-echo", environment.StreamedRoundTrip.BuildEcho, null);
+        await environment.StartAsync("bench-stream-caller", environment.StreamedRoundTrip.BuildCaller, null);
         return environment;
     }
 

@@ -62,6 +62,12 @@ internal sealed record BenchPath(string Key, string Label, string? Baseline, Fun
             Exchanges = 4,
             Call = _ => environment.RoundTrip.CallAsync(),
         },
+        // The same round trip with both deliveries on streaming subscriptions: two publish exchanges and two stream
+        // messages, which have no bare exchange to be measured against (no ceiling).
+        new("pubsub-stream", "pub/sub round trip over streaming subscriptions, no MCP", "direct", token => environment.ConnectDirectAsync(null, token))
+        {
+            Call = _ => environment.StreamedRoundTrip.CallAsync(),
+        },
         new("sessions", BenchmarkReport.DirectSessionPath, null, token => environment.ConnectDirectAsync(SessionProtocol, token)) { Exchanges = 1 },
         new("pubsub-sessions", "async: pub/sub, in-memory sessions (2025-11-25)", "sessions", token => environment.ConnectPubSubAsync(SessionProtocol, token)) { Exchanges = 4 },
         // Beyond pub/sub: the actor call (server → sidecar → server) and the record's save (server → sidecar).

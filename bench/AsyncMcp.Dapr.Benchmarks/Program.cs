@@ -8,12 +8,12 @@ if (args is [SessionServerProcess.ChildArgument, ..])
 }
 
 // Usage: dotnet run -c Release --project bench/AsyncMcp.Dapr.Benchmarks -- [--seconds N] [--sessions 1,8,64] [--rounds 1]
-//        [--paths direct,loopback,pubsub-transport,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get] [--codec 200000 | none]
+//        [--paths direct,loopback,pubsub-transport,pubsub-stream,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get] [--codec 200000 | none]
 //        [--memory 1000,10000 | none] [--hosts in-memory,actors,workflows] [--task-burst 1000 | none] [--jit-warmup 3 | none]
 //        [--out docs]
 var seconds = Option("--seconds", "5");
 var sessionCounts = Option("--sessions", "1,8,64").Split(',').Select(int.Parse).ToArray();
-var pathNames = Option("--paths", "direct,loopback,pubsub-transport,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get").Split(',');
+var pathNames = Option("--paths", "direct,loopback,pubsub-transport,pubsub-stream,proxy,pubsub,webhook,sessions,pubsub-sessions,actors,workflows,tasks,task-create,task-get").Split(',');
 // Rounds alternate every path at one session count, so that a change in the machine's load hits both sides of a ratio.
 var rounds = int.Parse(Option("--rounds", "1"), CultureInfo.InvariantCulture);
 var memoryOption = Option("--memory", "1000,10000");
