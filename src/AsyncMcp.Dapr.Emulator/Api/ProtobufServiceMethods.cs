@@ -21,8 +21,20 @@ internal static class ProtobufServiceMethods
         where TService : class
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse> =>
-        context.AddUnaryMethod(
-            new Method<TRequest, TResponse>(MethodType.Unary, serviceName, name, Marshaller(requestParser), Marshaller(responseParser)), [], handler);
+        context.AddUnaryMethod(Describe(MethodType.Unary, serviceName, name, requestParser, responseParser), [], handler);
+
+    /// <summary>Adds the server streaming method <paramref name="name"/> of <paramref name="serviceName"/>.</summary>
+    public static void ServerStreaming<TService, TRequest, TResponse>(
+        ServiceMethodProviderContext<TService> context,
+        string serviceName,
+        string name,
+        MessageParser<TRequest> requestParser,
+        MessageParser<TResponse> responseParser,
+        ServerStreamingServerMethod<TService, TRequest, TResponse> handler)
+        where TService : class
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse> =>
+        context.AddServerStreamingMethod(Describe(MethodType.ServerStreaming, serviceName, name, requestParser, responseParser), [], handler);
 
     /// <summary>Adds the bidirectional streaming method <paramref name="name"/> of <paramref name="serviceName"/>.</summary>
     public static void DuplexStreaming<TService, TRequest, TResponse>(
@@ -35,8 +47,13 @@ internal static class ProtobufServiceMethods
         where TService : class
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse> =>
-        context.AddDuplexStreamingMethod(
-            new Method<TRequest, TResponse>(MethodType.DuplexStreaming, serviceName, name, Marshaller(requestParser), Marshaller(responseParser)), [], handler);
+        context.AddDuplexStreamingMethod(Describe(MethodType.DuplexStreaming, serviceName, name, requestParser, responseParser), [], handler);
+
+    private static Method<TRequest, TResponse> Describe<TRequest, TResponse>(
+        MethodType type, string serviceName, string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse> =>
+        new(type, serviceName, name, Marshaller(requestParser), Marshaller(responseParser));
 
     /// <summary>A marshaller over the message's own parser.</summary>
     public static Marshaller<T> Marshaller<T>(MessageParser<T> parser)

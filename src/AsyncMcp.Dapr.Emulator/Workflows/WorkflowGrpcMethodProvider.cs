@@ -3,7 +3,6 @@ using Dapr.DurableTask.Protobuf;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
-using Grpc.Core;
 
 namespace AsyncMcp.Dapr.Emulator.Workflows;
 
@@ -35,10 +34,7 @@ internal sealed class WorkflowGrpcMethodProvider : IServiceMethodProvider<Workfl
         Unary(context, "RerunWorkflowFromEvent", RerunWorkflowFromEventRequest.Parser, RerunWorkflowFromEventResponse.Parser, (s, r, c) => s.RerunWorkflowFromEvent(r, c));
         Unary(context, "ListInstanceIDs", ListInstanceIDsRequest.Parser, ListInstanceIDsResponse.Parser, (s, r, c) => s.ListInstanceIDs(r, c));
         Unary(context, "GetInstanceHistory", GetInstanceHistoryRequest.Parser, GetInstanceHistoryResponse.Parser, (s, r, c) => s.GetInstanceHistory(r, c));
-        context.AddServerStreamingMethod(
-            new Method<GetWorkItemsRequest, WorkItem>(MethodType.ServerStreaming, ServiceName, "GetWorkItems", ProtobufServiceMethods.Marshaller(GetWorkItemsRequest.Parser), ProtobufServiceMethods.Marshaller(WorkItem.Parser)),
-            [],
-            (s, r, w, c) => s.GetWorkItems(r, w, c));
+        ProtobufServiceMethods.ServerStreaming(context, ServiceName, "GetWorkItems", GetWorkItemsRequest.Parser, WorkItem.Parser, (s, r, w, c) => s.GetWorkItems(r, w, c));
     }
 
     private static void Unary<TRequest, TResponse>(
