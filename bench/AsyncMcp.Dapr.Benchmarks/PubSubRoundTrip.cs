@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Dapr.AppCallback.Autogen.Grpc.v1;
-using Dapr.Client.Autogen.Grpc.v1;
-using Grpc.Net.Client;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
 using AsyncMcp.Dapr.Wire;
+using Dapr.AppCallback.Autogen.Grpc.v1;
+using Dapr.Client.Autogen.Grpc.v1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
