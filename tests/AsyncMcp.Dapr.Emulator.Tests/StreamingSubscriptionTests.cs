@@ -80,6 +80,22 @@ public sealed class StreamingSubscriptionTests : IAsyncLifetime
         Assert.Equal(Encoding.UTF8.GetBytes(expected), (await NextEventAsync(call)).Data.ToByteArray());
     }
 
+    [Theory]
+    [InlineData("application/octet-stream", "\"data_base64\":5")]
+    [InlineData("application/octet-stream", "\"data_base64\":\"not base64!\"")]
+    [InlineData("text/plain", "\"data\":{\"not\":\"a string\"}")]
+    public async Task Data_daprd_cannot_put_in_the_envelope_is_retried_and_never_sent(string contentType, string data)
+    {
+        using var call = await SubscribeAsync("orders", deadLetterTopic: "poison");
+        await InjectAsync("orders", $$"""{"specversion":"1.0","id":"e-5","source":"s","type":"t","datacontenttype":"{{contentType}}",{{data}}}""");
+
+        // A retriable error each time (GRPCEnvelopeFromSubscriptionMessage), until the attempts run out.
+        var outcome = Assert.Single(await _settled.WaitForAsync(1));
+        Assert.Equal((DeliveryStatus.DeadLettered, 3), (outcome.Status, outcome.Attempts));
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNext(Ct));
+    }
+
     [Fact]
     public async Task RETRY_sends_the_message_again_and_DROP_dead_letters_it()
     {
