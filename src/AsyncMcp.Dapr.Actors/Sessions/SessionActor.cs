@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AsyncMcp.Dapr.Actors.Hosting;
 using AsyncMcp.Dapr.Diagnostics;
 using AsyncMcp.Dapr.Hosting;
@@ -40,9 +39,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly ActorSessionsDrain _drain;
-    // Requests answered since the record was last saved (filled from the server's sending thread). Taken off the
-    // in-flight list by the next save: the next message's, the in-flight check's, or the deactivation's.
-    private readonly ConcurrentQueue<string> _answered = new();
+    private readonly AnsweredRequests _answered = new();
     private LiveSession? _live;
 
     // Whether this activation knows the in-flight reminder to be registered, and whether requests came since it last fired.
@@ -152,7 +149,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         // Keeps the messages that change the session's state, so that a rebuilt server reaches the same state.
         SessionShaping.Shape(record.Replay, message, delivery.Message!);
         // The answers given since the last save ride on this one: no write of their own.
-        TakeAnswered(record);
+        _answered.TakeFrom(record);
         if (SessionMessages.CancelledId(message) is { } cancelled)
         {
             // A cancelled request gets no answer (MCP cancellation): it leaves the list here, or it would stay there
@@ -220,10 +217,10 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         // Answers leave the list with the actor's next save; this saves now (the drain of a stopping replica asks so).
         foreach (var id in requestIds)
         {
-            _answered.Enqueue(id);
+            _answered.Add(id);
         }
 
-        if (await LoadAsync() is { } record && TakeAnswered(record))
+        if (await LoadAsync() is { } record && _answered.TakeFrom(record))
         {
             await SaveAsync(record);
         }
@@ -251,7 +248,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             // watch ends until the next request.
             if (!_requestsSinceCheck)
             {
-                if (TakeAnswered(record))
+                if (_answered.TakeFrom(record))
                 {
                     await SaveAsync(record);
                 }
@@ -267,7 +264,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             return;
         }
 
-        var answered = TakeAnswered(record);
+        var answered = _answered.TakeFrom(record);
         if (reminderName == IdleReminder && record.InFlight.Count == 0 &&
             _time.GetUtcNow() - record.LastActivity > _options.SessionIdleTimeout)
         {
@@ -295,7 +292,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
             var count = _answered.Count;
             try
             {
-                if (await LoadAsync() is { } record && TakeAnswered(record))
+                if (await LoadAsync() is { } record && _answered.TakeFrom(record))
                 {
                     await SaveAsync(record);
                 }
@@ -375,19 +372,7 @@ internal sealed class SessionActor : Actor, ISessionActor, IRemindable
         return live;
     }
     // Called from the server's sending thread once an answer is published; the actor's next save takes it off the list.
-    private void Answered(RequestId id, string? _) => _answered.Enqueue(SessionMessages.Id(id));
-
-    // Takes the answered requests off the in-flight list of the record in memory; true when the list changed.
-    private bool TakeAnswered(SessionRecord record)
-    {
-        var changed = false;
-        while (_answered.TryDequeue(out var id))
-        {
-            changed |= record.InFlight.RemoveAll(r => r.Id == id) > 0;
-        }
-
-        return changed;
-    }
+    private void Answered(RequestId id, string? _) => _answered.Add(SessionMessages.Id(id));
 
     // The server's handlers then log with the message's ids and join its trace, outside the actor call's context.
     private JsonRpcMessage InHandlerContext(JsonRpcMessage message, SessionDelivery delivery)
