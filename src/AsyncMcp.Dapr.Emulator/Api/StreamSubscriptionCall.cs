@@ -51,7 +51,10 @@ internal static class StreamSubscriptionCall
         var member = new GroupMember(sidecar, subscription, "/", stream);
         var logger = api.Emulator.Logger;
 
-        await responses.WriteAsync(new SubscribeTopicEventsResponseAlpha1 { InitialResponse = new SubscribeTopicEventsResponseInitialAlpha1() }).ConfigureAwait(false);
+        // daprd subscribes before it answers (subscribe.go: StartStreamerSubscription, then the initial response), so
+        // a message published once the app has its answer is the stream's. The answer is queued first, so it is
+        // also the first thing the stream carries.
+        stream.Opened();
         var writer = WriteAsync(stream, responses, context.CancellationToken);
         logger.StreamSubscribed(api.AppId, initial.PubsubName, initial.Topic, deadLetterTopic);
         api.Emulator.Broker.Join(member);

@@ -24,6 +24,10 @@ internal sealed class StreamSubscriber(string pubSubName, string topic)
     /// <summary>Whether the stream has ended: no message goes to it any more.</summary>
     public bool IsClosed => _closed;
 
+    /// <summary>Queues the initial response, ahead of any message.</summary>
+    public void Opened() =>
+        _outgoing.Writer.TryWrite(new SubscribeTopicEventsResponseAlpha1 { InitialResponse = new SubscribeTopicEventsResponseInitialAlpha1() });
+
     /// <summary>
     /// Sends one message down the stream and waits for the app's answer. A stream that ends first, or a sidecar that
     /// stops, cancels the wait (<see cref="OperationCanceledException"/>): the message goes back to its queue.
