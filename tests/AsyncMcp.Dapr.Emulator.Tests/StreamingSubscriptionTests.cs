@@ -93,7 +93,7 @@ public sealed class StreamingSubscriptionTests : IAsyncLifetime
         var outcome = Assert.Single(await _settled.WaitForAsync(1));
         Assert.Equal((DeliveryStatus.DeadLettered, 3), (outcome.Status, outcome.Attempts));
         await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(Ct));
+        Assert.False(await ReadAsync(call));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class StreamingSubscriptionTests : IAsyncLifetime
         }
 
         await call.RequestStream.WriteAsync(new SubscribeTopicEventsRequestAlpha1 { InitialRequest = initial }, Ct);
-        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        Assert.True(await ReadAsync(call));
         Assert.NotNull(call.ResponseStream.Current.InitialResponse);
         return call;
     }
@@ -167,8 +167,16 @@ public sealed class StreamingSubscriptionTests : IAsyncLifetime
 
     private static async Task<TopicEventRequest> NextEventAsync(StreamCall call)
     {
-        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        Assert.True(await ReadAsync(call));
         return Assert.IsType<TopicEventRequest>(call.ResponseStream.Current.EventMessage);
+    }
+
+    // The next message on the stream, within 10 s: a message the sidecar lost fails the test instead of hanging it.
+    private static async Task<bool> ReadAsync(StreamCall call)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        return await call.ResponseStream.MoveNext(deadline.Token);
     }
 
     private static Task AnswerAsync(StreamCall call, string id, EventStatus status) =>
