@@ -53,11 +53,11 @@ internal static class StreamSubscriptionCall
 
         // daprd subscribes before it answers (subscribe.go: StartStreamerSubscription, then the initial response), so
         // a message published once the app has its answer is the stream's. The answer is queued first, so it is
-        // also the first thing the stream carries.
+        // also the first thing the stream carries, and the writer starts only once the stream has joined.
         stream.Opened();
-        var writer = WriteAsync(stream, responses, context.CancellationToken);
-        logger.StreamSubscribed(api.AppId, initial.PubsubName, initial.Topic, deadLetterTopic);
         api.Emulator.Broker.Join(member);
+        logger.StreamSubscribed(api.AppId, initial.PubsubName, initial.Topic, deadLetterTopic);
+        var writer = WriteAsync(stream, responses, context.CancellationToken);
         try
         {
             while (await requests.MoveNext(context.CancellationToken).ConfigureAwait(false))
