@@ -8,8 +8,8 @@ namespace AsyncMcp.Dapr.Emulator.Api;
 
 /// <summary>
 /// gRPC <c>SubscribeTopicEventsAlpha1</c> as daprd serves it (dapr/dapr pkg/api/grpc/subscribe.go,
-/// pkg/runtime/pubsub/streamer/streamer.go): the first message names the pubsub and topic, the sidecar answers with an
-/// initial response and joins its app's consumer group for the topic, messages go down the stream, and the app's
+/// pkg/runtime/pubsub/streamer/streamer.go): the first message names the pubsub and topic, the sidecar joins its app's
+/// consumer group for the topic and answers with an initial response, messages go down the stream, and the app's
 /// EventProcessed answers come up it, until the app closes the stream.
 /// </summary>
 internal static class StreamSubscriptionCall

@@ -137,7 +137,6 @@ internal sealed class ConsumerGroup
         try
         {
             // A delivery handed over just as the sidecar stopped (or its stream ended) goes straight back to the queue.
-            sidecar.StoppingToken.ThrowIfCancellationRequested();
             if (!member.IsLive)
             {
                 throw new OperationCanceledException();
